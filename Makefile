@@ -1,0 +1,36 @@
+# make setup: create .venv with the pinned stack (idempotent: redone only when the pins change)
+# make test:  setup + pytest
+# make demo:  setup + the main job on the embedded synthetic data set
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+CONSTRAINTS := requirements/constraints.txt
+STAMP := $(VENV)/.installed
+# Tests and the demo must not write under the home folder.
+export XDG_CACHE_HOME ?= $(CURDIR)/.cache
+export MPLCONFIGDIR ?= $(CURDIR)/.cache/matplotlib
+export YOLO_CONFIG_DIR ?= $(CURDIR)/.cache/ultralytics
+export YOLO_OFFLINE ?= 1
+export YOLO_AUTOINSTALL ?= 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup test demo clean
+
+setup: $(STAMP)
+
+$(STAMP): $(CONSTRAINTS) pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q -c $(CONSTRAINTS) torch torchvision torchaudio
+	$(PIP) install -q -c $(CONSTRAINTS) -e '.[test]'
+	$(PY) -c "import mmvicokd"
+	touch $(STAMP)
+
+test: setup
+	$(PY) -m pytest -q tests
+
+demo: setup
+	$(PY) tools/demo.py --work-dir work_dirs/demo
+
+clean:
+	rm -rf $(VENV) .cache work_dirs

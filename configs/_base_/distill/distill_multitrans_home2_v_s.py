@@ -1,0 +1,10 @@
+# The v_s student of multitrans / home2 wrapped in the distiller with the AV_F teacher.
+_base_ = ['../../student/student_multitrans_home2_v_s.py', '../distill_methods.py']
+model = dict(
+    _delete_=True,
+    type='ViCoKDDistiller',
+    student={{_base_.model}},
+    teacher='{{ fileDirname }}/../../teacher/teacher_multitrans_home2_av_f.py',
+    teacher_ckpt='work_dirs/teacher_multitrans_home2_av_f/epoch_100.pth',
+    data_preprocessor={{_base_.model.data_preprocessor}},
+    distill_losses=dict())

@@ -1,0 +1,2 @@
+_base_ = '../teacher/teacher_multitrans_home1_av_f.py'
+model = {{_base_.student_overrides}}

@@ -1,0 +1,4 @@
+_base_ = [
+    '../_base_/models/multitrans.py', '../_base_/datasets/multisensor_home2.py',
+    '../_base_/schedules/adam_cosine_100e.py', '../_base_/default_runtime.py'
+]

@@ -1,0 +1,57 @@
+"""Write real mp4 files (H.264 video + AAC audio) with PyAV, atomically."""
+import os
+from fractions import Fraction
+
+import numpy as np
+
+
+def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | None = None,
+                 sample_rate: int = 16000) -> None:
+    """Write ``frames`` (N, H, W, 3) uint8 and mono ``audio`` (S,) float in [-1, 1] to ``path``.
+
+    H and W must be even (yuv420p). ``audio=None`` writes a file without an audio track (used by
+    tests of the "mp4 without audio" error). The file is written under a temporary name in the
+    same folder and renamed into place, so an interrupted run never leaves a truncated mp4.
+    """
+    import av
+
+    frames = np.ascontiguousarray(frames, dtype=np.uint8)
+    if frames.ndim != 4 or frames.shape[-1] != 3:
+        raise ValueError(f'frames must be (N, H, W, 3) uint8, got {frames.shape} for {path}')
+    n, h, w, _ = frames.shape
+    if h % 2 or w % 2:
+        raise ValueError(f'frame size must be even for yuv420p, got {h}x{w} for {path}')
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = f'{path}.tmp-{os.getpid()}.mp4'
+    try:
+        with av.open(tmp, mode='w') as container:
+            vstream = container.add_stream('libx264', rate=Fraction(fps).limit_denominator(1000))
+            vstream.width, vstream.height = w, h
+            vstream.pix_fmt = 'yuv420p'
+            vstream.options = {'preset': 'veryfast', 'crf': '23', 'g': '10'}
+            astream = None
+            if audio is not None:
+                astream = container.add_stream('aac', rate=sample_rate)
+                astream.layout = 'mono'
+            for i in range(n):
+                frame = av.VideoFrame.from_ndarray(frames[i], format='rgb24')
+                for packet in vstream.encode(frame):
+                    container.mux(packet)
+            for packet in vstream.encode():
+                container.mux(packet)
+            if astream is not None:
+                samples = np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0)
+                chunk = 1024
+                for start in range(0, len(samples), chunk):
+                    block = samples[start:start + chunk][None, :]
+                    aframe = av.AudioFrame.from_ndarray(block, format='fltp', layout='mono')
+                    aframe.sample_rate = sample_rate
+                    aframe.pts = start
+                    for packet in astream.encode(aframe):
+                        container.mux(packet)
+                for packet in astream.encode():
+                    container.mux(packet)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)

@@ -1,0 +1,2 @@
+"""Evaluation: multi-label mAP."""
+from . import metrics  # noqa: F401

@@ -1,0 +1,3 @@
+"""Models: encoders, cross-modal fusion, backbones, recognizers, distillers, losses."""
+from . import (backbones, data_preprocessors, distillers, encoders, fusion,  # noqa: F401
+               losses, recognizers)
