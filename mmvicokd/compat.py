@@ -6,9 +6,11 @@ Two known breakages are mended here, once, before anything imports ``mmaction.mo
   ``mmaction/models/localizers/__init__.py`` imports it. When the folder is missing we register a
   small stand-in module whose ``DRN`` raises a clear error if anyone builds it.
 * torch >= 2.6 loads checkpoints with ``weights_only=True``; MMEngine checkpoints hold a
-  ``HistoryBuffer`` and numpy arrays/scalars in ``message_hub``. We allow-list exactly those
+  ``HistoryBuffer`` (whose state pickles its statistics methods as ``getattr(HistoryBuffer,
+  'mean')``) and numpy arrays/scalars in ``message_hub`` and ``meta``. We allow-list exactly those
   globals with ``torch.serialization.add_safe_globals``.
 """
+import builtins
 import importlib.util
 import os
 import sys
@@ -61,6 +63,7 @@ def checkpoint_safe_globals() -> list:
         'float16', 'float32', 'float64', 'U', 'O')]
     return [
         HistoryBuffer,
+        builtins.getattr,
         np.ndarray,
         np.dtype,
         np._core.multiarray._reconstruct,

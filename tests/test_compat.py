@@ -1,0 +1,52 @@
+"""Import-time fixes: the missing mmaction drn module and the weights_only allow-list."""
+import io
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import mmvicokd  # noqa: F401  (applies the fixes)
+from mmvicokd import compat
+
+
+def test_mmaction_models_imports_and_drn_stand_in_fails_clearly():
+    import mmaction.models  # noqa: F401  (fails without the fix on the PyPI wheel)
+    from mmaction.models.localizers import DRN
+    if compat._drn_missing():
+        assert sys.modules['mmaction.models.localizers.drn'].DRN is DRN
+        with pytest.raises(ImportError, match='drn is missing'):
+            DRN()
+
+
+def test_patch_is_idempotent():
+    before = sys.modules.get('mmaction.models.localizers.drn')
+    compat.apply()
+    compat.apply()
+    assert sys.modules.get('mmaction.models.localizers.drn') is before
+
+
+def test_mmengine_checkpoint_with_message_hub_loads_weights_only(tmp_path):
+    from mmengine.logging import HistoryBuffer, MessageHub
+    from mmengine.runner.checkpoint import _load_checkpoint
+
+    hub = MessageHub.get_instance('test_compat_hub')
+    hub.update_scalar('train/loss', 1.5)
+    hub.update_scalar('train/lr', np.float64(0.1))
+    hub.update_info('iter', np.int64(3))
+    ckpt = dict(meta=dict(seed=np.int64(1), hist=np.array([1.0, 2.0])),
+                message_hub=hub.state_dict(), state_dict={'w': torch.ones(2)})
+    path = tmp_path / 'epoch_1.pth'
+    torch.save(ckpt, path)
+    loaded = _load_checkpoint(str(path))  # torch.load with weights_only=True by default
+    scalar = loaded['message_hub']['log_scalars']['train/loss']
+    assert isinstance(scalar, HistoryBuffer) and scalar.mean() == 1.5
+    assert loaded['meta']['seed'] == 1
+    torch.testing.assert_close(loaded['state_dict']['w'], torch.ones(2))
+
+
+def test_arbitrary_globals_stay_blocked(tmp_path):
+    path = tmp_path / 'evil.pth'
+    torch.save({'obj': io.BytesIO}, path)
+    with pytest.raises(Exception, match='Unsupported global'):
+        torch.load(path)
