@@ -10,6 +10,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from mmvicokd.utils import needs_cpu_dist, setup_cpu_dist
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a mmvicokd model')
@@ -42,6 +44,8 @@ def merge_args(cfg: Config, args) -> Config:
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
+    if needs_cpu_dist(args.launcher):
+        cfg = setup_cpu_dist(cfg)
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:

@@ -23,3 +23,5 @@ log_level = 'INFO'
 load_from = None
 resume = False
 randomness = dict(seed=0, deterministic=False)
+# Sequence-supervised students leave their frame head to the distillation losses only.
+find_unused_parameters = True

@@ -1,0 +1,4 @@
+"""Registered evaluation metrics."""
+from .multilabel_map import MultiLabelMAP
+
+__all__ = ['MultiLabelMAP']

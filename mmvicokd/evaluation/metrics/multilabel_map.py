@@ -1,0 +1,88 @@
+"""Sequence- and frame-level multi-label mAP (paper §4.1)."""
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+from mmaction.registry import METRICS
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
+
+from ..functional import per_class_average_precision
+
+_FIELDS = ('pred_score', 'gt_label', 'pred_frame_score', 'frame_label')
+
+
+def _as_numpy(value) -> np.ndarray:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().float().numpy()
+    return np.asarray(value, dtype=np.float32)
+
+
+@METRICS.register_module()
+class MultiLabelMAP(BaseMetric):
+    """Macro mAP over classes, at sequence level and at frame level.
+
+    ``seq_mAP`` ranks the samples' sequence scores ``pred_score`` (C,) against ``gt_label``
+    (C,); ``frame_mAP`` ranks every frame of every sample, ``pred_frame_score`` (T, C) against
+    ``frame_label`` (T, C), all frames pooled. Both are reported in percent. A class without any
+    positive at a level has no AP there: it is left out of that level's mean and the count is
+    logged. Results of all DDP ranks are gathered by MMEngine before :meth:`compute_metrics`.
+
+    Args:
+        collect_device: ``'cpu'`` or ``'gpu'``, where results are gathered across ranks.
+        prefix: optional prefix of the metric names.
+    """
+
+    def __init__(self, collect_device: str = 'cpu', prefix: Optional[str] = None) -> None:
+        super().__init__(collect_device=collect_device, prefix=prefix)
+
+    def process(self, data_batch: Any, data_samples: Sequence) -> None:
+        """Keep the four score/label arrays of each data sample (a dict or a data sample)."""
+        for sample in data_samples:
+            if not isinstance(sample, dict):
+                sample = sample.to_dict()
+            name = sample.get('recording_id', '<unknown recording>')
+            missing = [key for key in _FIELDS if key not in sample]
+            if missing:
+                raise KeyError(f'MultiLabelMAP: data sample of recording {name!r} lacks '
+                               f'{missing}; it has {sorted(sample)}')
+            result = {key: _as_numpy(sample[key]) for key in _FIELDS}
+            seq_ok = result['pred_score'].shape == result['gt_label'].shape and \
+                result['gt_label'].ndim == 1
+            frame_ok = result['pred_frame_score'].shape == result['frame_label'].shape and \
+                result['frame_label'].ndim == 2 and \
+                result['frame_label'].shape[1] == result['gt_label'].shape[0]
+            if not (seq_ok and frame_ok):
+                shapes = {key: value.shape for key, value in result.items()}
+                raise ValueError(f'MultiLabelMAP: data sample of recording {name!r} has '
+                                 f'inconsistent shapes {shapes}; expected pred_score and '
+                                 'gt_label (C,), pred_frame_score and frame_label (T, C)')
+            result['recording_id'] = name
+            self.results.append(result)
+
+    def _level_map(self, level: str, scores: np.ndarray, labels: np.ndarray) -> float:
+        ap, num_left_out = per_class_average_precision(scores, labels)
+        if num_left_out:
+            left_out = np.flatnonzero(np.isnan(ap))
+            classes = (self.dataset_meta or {}).get('classes')
+            names = [classes[c] for c in left_out] if classes else left_out.tolist()
+            print_log(f'MultiLabelMAP: {level}-level mAP leaves out {num_left_out} of '
+                      f'{ap.size} classes with no positive among {labels.shape[0]} '
+                      f'{level}s: {names}', logger='current')
+        if num_left_out == ap.size:
+            raise ValueError(f'MultiLabelMAP: {level}-level mAP is undefined, no class has a '
+                             f'positive among the {labels.shape[0]} {level}s evaluated')
+        return float(np.nanmean(ap)) * 100.0
+
+    def compute_metrics(self, results: List[Dict[str, np.ndarray]]) -> Dict[str, float]:
+        """Return ``seq_mAP`` and ``frame_mAP`` in percent."""
+        num_classes = {r['gt_label'].shape[0] for r in results}
+        if len(num_classes) != 1:
+            raise ValueError(f'MultiLabelMAP: samples disagree on the number of classes: '
+                             f'{sorted(num_classes)}')
+        seq_scores = np.stack([r['pred_score'] for r in results])
+        seq_labels = np.stack([r['gt_label'] for r in results])
+        frame_scores = np.concatenate([r['pred_frame_score'] for r in results])
+        frame_labels = np.concatenate([r['frame_label'] for r in results])
+        return dict(seq_mAP=self._level_map('sequence', seq_scores, seq_labels),
+                    frame_mAP=self._level_map('frame', frame_scores, frame_labels))

@@ -1,0 +1,7 @@
+"""Losses: Two-way classification loss and the distillation/consistency losses (Eq. 5, 7-10)."""
+from .feature_distill_loss import FeatureDistillLoss
+from .logit_distill_loss import LogitDistillLoss
+from .two_way_loss import TwoWayLoss
+from .view_consistency_loss import ViewConsistencyLoss
+
+__all__ = ['TwoWayLoss', 'FeatureDistillLoss', 'LogitDistillLoss', 'ViewConsistencyLoss']

@@ -1,0 +1,2 @@
+"""Small utilities."""
+from .cpu_dist import needs_cpu_dist, setup_cpu_dist  # noqa: F401
