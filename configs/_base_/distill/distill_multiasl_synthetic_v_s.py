@@ -1,0 +1,10 @@
+# The demo v_s student wrapped in the distiller with the demo teacher (no distill losses yet).
+_base_ = ['../../demo/student_multiasl_synthetic_v_s.py', '../distill_methods.py']
+model = dict(
+    _delete_=True,
+    type='ViCoKDDistiller',
+    student={{_base_.model}},
+    teacher='{{ fileDirname }}/../../demo/teacher_multiasl_synthetic_av_f.py',
+    teacher_ckpt='work_dirs/teacher_multiasl_synthetic_av_f/epoch_12.pth',
+    data_preprocessor={{_base_.model.data_preprocessor}},
+    distill_losses=dict())

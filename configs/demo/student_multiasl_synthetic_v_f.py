@@ -1,0 +1,2 @@
+_base_ = './teacher_multiasl_synthetic_av_f.py'
+model = {{_base_.student_overrides}}
