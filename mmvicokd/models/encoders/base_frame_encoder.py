@@ -1,0 +1,139 @@
+"""Shared machinery of the frame-wise encoders: chunked forward, freezing, local checkpoints."""
+import os
+from contextlib import nullcontext
+from typing import Optional, Tuple
+
+import torch
+from mmengine.model import BaseModule
+from torch import nn
+
+
+def load_local_state_dict(path: str) -> dict:
+    """Read a state dict from a local file: a plain/timm state dict or an MMEngine checkpoint.
+
+    ``.safetensors`` files are read with safetensors; anything else with
+    ``torch.load(weights_only=True)``. A checkpoint dict holding ``state_dict`` (MMEngine) or
+    ``model`` (timm/DeiT training scripts) is unwrapped. Nothing is ever downloaded.
+
+    Raises:
+        FileNotFoundError: ``path`` is not a file.
+        RuntimeError: the file cannot be read or holds no state dict.
+    """
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f'encoder checkpoint {path!r} does not exist (weights are only '
+                                f'read from local files)')
+    try:
+        if path.endswith('.safetensors'):
+            from safetensors.torch import load_file
+            ckpt = load_file(path, device='cpu')
+        else:
+            ckpt = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as err:  # the reader's own error, re-raised naming the file
+        raise RuntimeError(f'cannot read encoder checkpoint {path!r}: {err}') from err
+    if isinstance(ckpt, dict):
+        for key in ('state_dict', 'model'):
+            if key in ckpt and isinstance(ckpt[key], dict):
+                ckpt = ckpt[key]
+                break
+    if not isinstance(ckpt, dict) or not all(
+            isinstance(v, torch.Tensor) for v in ckpt.values()):
+        raise RuntimeError(f'encoder checkpoint {path!r} holds no state dict of tensors')
+    return ckpt
+
+
+def _first_few(items: list, limit: int = 8) -> str:
+    more = f' ... ({len(items)} in all)' if len(items) > limit else ''
+    return ', '.join(items[:limit]) + more
+
+
+def load_strict(module: nn.Module, state_dict: dict, path: str) -> None:
+    """Load ``state_dict`` into ``module`` strictly; on any mismatch raise naming ``path``."""
+    own = module.state_dict()
+    missing = sorted(set(own) - set(state_dict))
+    unexpected = sorted(set(state_dict) - set(own))
+    mismatched = sorted(f'{k}: checkpoint {tuple(state_dict[k].shape)} vs model '
+                        f'{tuple(own[k].shape)}'
+                        for k in set(own) & set(state_dict) if own[k].shape != state_dict[k].shape)
+    if missing or unexpected or mismatched:
+        problems = [f'{name}: {_first_few(items)}' for name, items in (
+            ('missing keys', missing), ('unexpected keys', unexpected),
+            ('shape mismatches', mismatched)) if items]
+        raise RuntimeError(f'encoder checkpoint {path!r} does not match the '
+                           f'{type(module).__name__} built from the config; '
+                           + '; '.join(problems))
+    module.load_state_dict(state_dict, strict=True)
+
+
+class BaseFrameEncoder(BaseModule):
+    """Encode every frame of ``(B, V, T, *frame_shape)`` on its own into ``(B, V, T, D)`` (Eq. 1).
+
+    The same weights serve every view. Frames are encoded ``chunk_size`` at a time to bound
+    memory. A frozen encoder has ``requires_grad=False``, stays in eval mode under ``train()``
+    and runs under ``no_grad``.
+
+    Subclasses build their network, then call :meth:`_finish_init`, and implement
+    :meth:`encode_frames` and :attr:`out_dim`.
+
+    Weights are final after construction (the network's own initialisation or the local
+    checkpoint), so :meth:`init_weights` does nothing: a runner calling it must not undo a
+    loaded checkpoint.
+
+    Args:
+        chunk_size: frames per forward call of the network.
+        frozen: freeze the encoder.
+    """
+
+    def __init__(self, chunk_size: int, frozen: bool):
+        super().__init__()
+        if chunk_size < 1:
+            raise ValueError(f'chunk_size must be >= 1, got {chunk_size}')
+        self.chunk_size = chunk_size
+        self.frozen = frozen
+
+    @property
+    def out_dim(self) -> int:
+        """Feature size D of the output."""
+        raise NotImplementedError
+
+    @property
+    def frame_shape(self) -> Tuple[int, ...]:
+        """Shape of one input frame (the trailing dims of the input)."""
+        raise NotImplementedError
+
+    def encode_frames(self, frames: torch.Tensor) -> torch.Tensor:
+        """Encode ``(N, *frame_shape)`` frames into ``(N, D)`` features."""
+        raise NotImplementedError
+
+    def _finish_init(self, weights: nn.Module, checkpoint: Optional[str]) -> None:
+        """Load ``checkpoint`` (if any) into ``weights`` strictly, then freeze if asked."""
+        if checkpoint is not None:
+            state_dict = self._filter_checkpoint(load_local_state_dict(checkpoint))
+            load_strict(weights, state_dict, checkpoint)
+        if self.frozen:
+            for param in self.parameters():
+                param.requires_grad = False
+            self.train(False)
+
+    def _filter_checkpoint(self, state_dict: dict) -> dict:
+        """Drop checkpoint entries the encoder has no place for (none by default)."""
+        return state_dict
+
+    def init_weights(self) -> None:
+        """Keep the weights set at construction (see the class docstring)."""
+
+    def train(self, mode: bool = True) -> 'BaseFrameEncoder':
+        """Set train/eval mode; a frozen encoder always stays in eval mode."""
+        return super().train(mode and not self.frozen)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Encode ``x`` of shape ``(B, V, T, *frame_shape)`` into ``(B, V, T, D)``."""
+        expected = self.frame_shape
+        if x.dim() != 3 + len(expected) or tuple(x.shape[3:]) != tuple(expected):
+            raise ValueError(f'{type(self).__name__} expects input of shape (B, V, T, '
+                             f'{", ".join(map(str, expected))}), got {tuple(x.shape)}')
+        b, v, t = x.shape[:3]
+        frames = x.reshape(b * v * t, *expected)
+        with torch.no_grad() if self.frozen else nullcontext():
+            feats = torch.cat([self.encode_frames(chunk)
+                               for chunk in frames.split(self.chunk_size)])
+        return feats.reshape(b, v, t, -1)

@@ -1,0 +1,62 @@
+"""Frame-wise timm ViT visual encoder E_V (paper Eq. 1)."""
+from typing import Optional, Tuple
+
+import timm
+import torch
+from mmaction.registry import MODELS
+
+from .base_frame_encoder import BaseFrameEncoder
+
+
+@MODELS.register_module()
+class TimmViTEncoder(BaseFrameEncoder):
+    """``F_V = E_V(V)``: a timm ViT applied to every frame of every view (Eq. 1).
+
+    The model is built with ``timm.create_model(arch, pretrained=False, num_classes=0,
+    img_size=img_size, **model_kwargs)``, so its output is the pooled feature of size
+    ``model.num_features``. Weights come only from the local ``checkpoint`` file (a timm state
+    dict, ``.safetensors`` included, or an MMEngine checkpoint whose ``state_dict`` keys are the
+    timm model's); never from a hub. A classifier head stored in the checkpoint (timm's
+    ``head.*``) is dropped, since the encoder has none.
+
+    Args:
+        arch: timm model name, e.g. ``'vit_small_patch32_224'`` (D=384).
+        img_size: input frame size (square) in pixels.
+        checkpoint: local weight file, loaded strictly.
+        frozen: freeze the encoder (no gradients, eval mode, ``no_grad`` forward).
+        chunk_size: frames per forward call.
+        **model_kwargs: further arguments of the timm model, e.g. ``embed_dim``, ``depth``,
+            ``num_heads``, ``patch_size`` for small variants.
+
+    Shapes: input ``(B, V, T, 3, H, W)`` (normalised), output ``(B, V, T, D)``.
+    """
+
+    def __init__(self, arch: str = 'vit_small_patch32_224', img_size: int = 224,
+                 checkpoint: Optional[str] = None, frozen: bool = False,
+                 chunk_size: int = 256, **model_kwargs):
+        super().__init__(chunk_size=chunk_size, frozen=frozen)
+        self.model = timm.create_model(arch, pretrained=False, num_classes=0, img_size=img_size,
+                                       **model_kwargs)
+        self._frame_shape = (self.model.patch_embed.proj.in_channels,
+                             *self.model.patch_embed.img_size)
+        self._finish_init(self.model, checkpoint)
+
+    @property
+    def out_dim(self) -> int:
+        """Feature size D (``model.num_features``)."""
+        return self.model.num_features
+
+    @property
+    def frame_shape(self) -> Tuple[int, ...]:
+        """``(3, H, W)`` as built."""
+        return self._frame_shape
+
+    def _filter_checkpoint(self, state_dict: dict) -> dict:
+        """Drop the classifier head (timm's ``head.*``): the encoder has none."""
+        head = self.model.default_cfg.get('classifier', 'head')
+        return {k: v for k, v in state_dict.items()
+                if not (k == head or k.startswith(head + '.'))}
+
+    def encode_frames(self, frames: torch.Tensor) -> torch.Tensor:
+        """``(N, 3, H, W)`` → pooled features ``(N, D)``."""
+        return self.model(frames)

@@ -1,0 +1,147 @@
+import re
+
+import pytest
+import torch
+from mmengine.logging import HistoryBuffer
+from safetensors.torch import save_file
+
+import mmvicokd  # noqa: F401  (compat fixes: checkpoint globals)
+from mmaction.registry import MODELS
+from mmvicokd.models.encoders import TimmViTEncoder
+
+TINY = dict(arch='vit_small_patch32_224', img_size=32, embed_dim=32, depth=1, num_heads=2,
+            patch_size=16)
+
+
+def build(**kwargs):
+    torch.manual_seed(0)
+    return TimmViTEncoder(**{**TINY, **kwargs})
+
+
+def frames(b=2, v=3, t=4):
+    return torch.randn(b, v, t, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+
+
+def test_shapes_and_registry():
+    enc = MODELS.build(dict(type='TimmViTEncoder', **TINY))
+    assert enc.out_dim == 32
+    assert enc.frame_shape == (3, 32, 32)
+    out = enc(frames())
+    assert out.shape == (2, 3, 4, 32)
+    assert out.requires_grad
+
+
+def test_frame_wise_and_shared_over_views():
+    enc = build().eval()
+    x = frames()
+    out = enc(x)
+    # each (b, v, t) feature is the timm model applied to that frame alone
+    expected = enc.model(x[1, 2, 3][None])[0]
+    torch.testing.assert_close(out[1, 2, 3], expected)
+    # the same frame in another view gives the same feature (weights shared)
+    x2 = x.clone()
+    x2[0, 1, 2] = x[1, 2, 3]
+    torch.testing.assert_close(enc(x2)[0, 1, 2], expected)
+
+
+def test_chunked_equals_unchunked():
+    big = build(chunk_size=1000).eval()
+    small = build(chunk_size=5).eval()
+    small.load_state_dict(big.state_dict())
+    x = frames()  # 24 frames: chunks of 5, 5, 5, 5, 4
+    torch.testing.assert_close(small(x), big(x))
+
+
+def test_bad_input_shape():
+    enc = build()
+    with pytest.raises(ValueError, match=r'\(B, V, T, 3, 32, 32\)'):
+        enc(torch.randn(2, 3, 4, 3, 64, 64))
+    with pytest.raises(ValueError, match='TimmViTEncoder'):
+        enc(torch.randn(4, 3, 32, 32))
+
+
+def test_frozen_no_grad_eval_and_unchanged_by_a_step():
+    enc = build(frozen=True)
+    assert all(not p.requires_grad for p in enc.parameters())
+    enc.train()
+    assert not enc.training and not any(m.training for m in enc.modules())
+    before = {k: v.clone() for k, v in enc.state_dict().items()}
+    head = torch.nn.Linear(32, 1)
+    opt = torch.optim.SGD(list(enc.parameters()) + list(head.parameters()), lr=1.0)
+    x = frames().requires_grad_(True)
+    out = enc(x)
+    assert not out.requires_grad  # forward ran under no_grad
+    loss = head(out).square().mean()
+    loss.backward()
+    head_before = head.weight.detach().clone()
+    opt.step()
+    for key, value in enc.state_dict().items():
+        assert torch.equal(value, before[key]), key
+    assert not torch.equal(head.weight, head_before)
+
+
+def test_unfrozen_gets_gradients():
+    enc = build()
+    enc(frames()).sum().backward()
+    assert enc.model.patch_embed.proj.weight.grad is not None
+    assert enc.model.patch_embed.proj.weight.grad.abs().sum() > 0
+
+
+def test_init_weights_keeps_checkpoint(tmp_path):
+    src = build()
+    path = tmp_path / 'vit.pth'
+    torch.save(src.model.state_dict(), path)
+    torch.manual_seed(123)
+    enc = TimmViTEncoder(**TINY, checkpoint=str(path))
+    enc.init_weights()  # what a runner does before training
+    for key, value in src.model.state_dict().items():
+        assert torch.equal(enc.model.state_dict()[key], value), key
+
+
+def test_checkpoint_round_trip_plain_and_mmengine(tmp_path):
+    src = build().eval()
+    x = frames()
+    plain = tmp_path / 'plain.pth'
+    torch.save(src.model.state_dict(), plain)
+    mme = tmp_path / 'epoch_1.pth'
+    history = HistoryBuffer([1.0, 2.0], [1, 1])
+    torch.save(dict(meta=dict(epoch=1), state_dict=src.model.state_dict(),
+                    message_hub=dict(log_scalars=dict(loss=history))), mme)
+    for path in (plain, mme):
+        torch.manual_seed(99)  # a different random init, overwritten by the file
+        enc = TimmViTEncoder(**TINY, checkpoint=str(path)).eval()
+        torch.testing.assert_close(enc(x), src(x))
+
+
+def test_checkpoint_safetensors_with_classifier_head(tmp_path):
+    src = build().eval()
+    state = dict(src.model.state_dict())
+    state['head.weight'] = torch.zeros(10, 32)
+    state['head.bias'] = torch.zeros(10)
+    path = tmp_path / 'model.safetensors'
+    save_file({k: v.contiguous() for k, v in state.items()}, str(path))
+    enc = TimmViTEncoder(**TINY, checkpoint=str(path)).eval()
+    x = frames()
+    torch.testing.assert_close(enc(x), src(x))
+
+
+def test_checkpoint_mismatch_names_file(tmp_path):
+    other = TimmViTEncoder(**{**TINY, 'embed_dim': 48})
+    path = tmp_path / 'wide_vit.pth'
+    torch.save(other.model.state_dict(), path)
+    with pytest.raises(RuntimeError, match=re.escape(str(path)) + '.*shape mismatches'):
+        TimmViTEncoder(**TINY, checkpoint=str(path))
+    deeper = TimmViTEncoder(**{**TINY, 'depth': 2})
+    path2 = tmp_path / 'deep_vit.pth'
+    torch.save(deeper.model.state_dict(), path2)
+    with pytest.raises(RuntimeError, match=re.escape(str(path2)) + '.*unexpected keys: blocks.1'):
+        TimmViTEncoder(**TINY, checkpoint=str(path2))
+
+
+def test_checkpoint_missing_or_unreadable(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nowhere.pth'):
+        TimmViTEncoder(**TINY, checkpoint=str(tmp_path / 'nowhere.pth'))
+    junk = tmp_path / 'junk.pth'
+    junk.write_bytes(b'not a checkpoint')
+    with pytest.raises(RuntimeError, match='junk.pth'):
+        TimmViTEncoder(**TINY, checkpoint=str(junk))
