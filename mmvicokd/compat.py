@@ -64,6 +64,7 @@ def checkpoint_safe_globals() -> list:
     return [
         HistoryBuffer,
         builtins.getattr,
+        builtins.bytes,  # protocol 2 pickles an empty array's buffer as ``bytes()``
         np.ndarray,
         np.dtype,
         np._core.multiarray._reconstruct,

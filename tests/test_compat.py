@@ -34,6 +34,8 @@ def test_mmengine_checkpoint_with_message_hub_loads_weights_only(tmp_path):
     hub.update_scalar('train/loss', 1.5)
     hub.update_scalar('train/lr', np.float64(0.1))
     hub.update_info('iter', np.int64(3))
+    hub.update_info('empty', np.zeros((0,), np.float32))
+    hub.log_scalars['never_updated'] = HistoryBuffer()
     ckpt = dict(meta=dict(seed=np.int64(1), hist=np.array([1.0, 2.0])),
                 message_hub=hub.state_dict(), state_dict={'w': torch.ones(2)})
     path = tmp_path / 'epoch_1.pth'

@@ -48,10 +48,11 @@ class ViCoKDDistiller(BaseModel):
     ``extract_feat`` dicts (``visual, audio, attn, av, fusion, frame_logits, ...`` with
     ``(B, V, T, D)`` features and ``(B, T, C)`` frame logits) and logged as ``distill.<name>``.
 
-    The teacher is built from its config, loaded strictly from ``teacher_ckpt``, and frozen:
-    no parameter requires grad, it stays in eval mode under ``train()``, it runs under
-    ``torch.no_grad()`` through ``extract_feat`` only (it never sees labels), and
-    ``init_weights`` leaves it alone. Prediction and ``mode='tensor'`` use the student alone;
+    The teacher is built from its config and frozen: no parameter requires grad, it stays in
+    eval mode under ``train()``, and it runs under ``torch.no_grad()`` through ``extract_feat``
+    only (it never sees labels). ``init_weights`` (called by the Runner when training starts)
+    loads it strictly from ``teacher_ckpt``, with one clear error naming the file and the teacher
+    config when the file is missing or does not match. Prediction and ``mode='tensor'`` use the student alone;
     ``tools/extract_student.py`` cuts the student out of a saved distiller checkpoint.
 
     Args:
@@ -80,12 +81,17 @@ class ViCoKDDistiller(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.student = student_model
 
-        described = _describe_teacher(teacher)
+        self._teacher_described = _describe_teacher(teacher)
+        if not isinstance(teacher_ckpt, str) or not teacher_ckpt:
+            raise TypeError(f'ViCoKDDistiller: teacher_ckpt must be the path of the trained '
+                            f'teacher checkpoint ({self._teacher_described}), got '
+                            f'{teacher_ckpt!r}')
+        self.teacher_ckpt = teacher_ckpt
         self.teacher = MODELS.build(_teacher_model_cfg(teacher))
-        self._load_teacher(teacher_ckpt, described)
         self.teacher.requires_grad_(False)
         self.teacher.eval()
-        # Runner.train() calls init_weights() after building: it must not undo the checkpoint.
+        # The teacher's weights come from teacher_ckpt alone (see init_weights), never from its
+        # own initialisation or its encoders' pre-trained files.
         self.teacher.is_init = True
 
         distill_losses = {} if distill_losses is None else distill_losses
@@ -96,11 +102,21 @@ class ViCoKDDistiller(BaseModel):
         self.distill_losses = nn.ModuleDict(
             {name: MODELS.build(cfg) for name, cfg in distill_losses.items()})
 
+    def init_weights(self) -> None:
+        """Initialise the student (and losses), then load the teacher from ``teacher_ckpt``.
+
+        MMEngine's Runner calls this when training starts. Building the distiller reads no
+        checkpoint, so ``tools/test.py`` can evaluate a trained distiller checkpoint (which holds
+        the teacher's weights too) without the teacher's own file.
+        """
+        super().init_weights()
+        self.load_teacher()
+
+    def load_teacher(self) -> None:
+        """Load ``teacher_ckpt`` into the teacher strictly; errors name the file and config."""
+        self._load_teacher(self.teacher_ckpt, self._teacher_described)
+
     def _load_teacher(self, path: str, described: str) -> None:
-        """Load ``path`` into the teacher strictly; errors name the file and the config."""
-        if not isinstance(path, str) or not path:
-            raise TypeError(f'ViCoKDDistiller: teacher_ckpt must be the path of the trained '
-                            f'teacher checkpoint ({described}), got {path!r}')
         what = f'ViCoKDDistiller teacher_ckpt for the {described}'
         state_dict = read_checkpoint(path, what)['state_dict']
         problems = state_dict_mismatches(self.teacher, state_dict)

@@ -84,7 +84,7 @@ class ASTEncoder(BaseFrameEncoder):
             embed_layer=partial(OverlappingPatchEmbed, stride=(fstride, tstride)))
         self.proj = nn.Linear(embed_dim, out_dim) if out_dim is not None else nn.Identity()
         self._out_dim = out_dim if out_dim is not None else embed_dim
-        self._finish_init(self.model, checkpoint)
+        self._finish_init(checkpoint)
 
     @property
     def out_dim(self) -> int:

@@ -71,12 +71,13 @@ class BaseFrameEncoder(BaseModule):
     memory. A frozen encoder has ``requires_grad=False``, stays in eval mode under ``train()``
     and runs under ``no_grad``.
 
-    Subclasses build their network, then call :meth:`_finish_init`, and implement
+    Subclasses build their network as ``self.model``, then call :meth:`_finish_init`, and implement
     :meth:`encode_frames` and :attr:`out_dim`.
 
-    Weights are final after construction (the network's own initialisation or the local
-    checkpoint), so :meth:`init_weights` does nothing: a runner calling it must not undo a
-    loaded checkpoint.
+    The local checkpoint is loaded by :meth:`init_weights`, which MMEngine's Runner calls when
+    training starts (as ``init_cfg=dict(type='Pretrained')`` would): building a model from a
+    config needs no weight file, and ``tools/test.py``, which loads a whole trained model, never
+    reads it.
 
     Args:
         chunk_size: frames per forward call of the network.
@@ -104,11 +105,9 @@ class BaseFrameEncoder(BaseModule):
         """Encode ``(N, *frame_shape)`` frames into ``(N, D)`` features."""
         raise NotImplementedError
 
-    def _finish_init(self, weights: nn.Module, checkpoint: Optional[str]) -> None:
-        """Load ``checkpoint`` (if any) into ``weights`` strictly, then freeze if asked."""
-        if checkpoint is not None:
-            state_dict = self._filter_checkpoint(load_local_state_dict(checkpoint))
-            load_strict(weights, state_dict, checkpoint)
+    def _finish_init(self, checkpoint: Optional[str]) -> None:
+        """Remember ``checkpoint`` for ``self.model`` (see :meth:`init_weights`); freeze if asked."""
+        self.checkpoint = checkpoint
         if self.frozen:
             for param in self.parameters():
                 param.requires_grad = False
@@ -119,7 +118,10 @@ class BaseFrameEncoder(BaseModule):
         return state_dict
 
     def init_weights(self) -> None:
-        """Keep the weights set at construction (see the class docstring)."""
+        """Load the local ``checkpoint`` strictly (if one is configured)."""
+        if self.checkpoint is not None:
+            state_dict = self._filter_checkpoint(load_local_state_dict(self.checkpoint))
+            load_strict(self.model, state_dict, self.checkpoint)
 
     def train(self, mode: bool = True) -> 'BaseFrameEncoder':
         """Set train/eval mode; a frozen encoder always stays in eval mode."""

@@ -39,7 +39,7 @@ class TimmViTEncoder(BaseFrameEncoder):
                                        **model_kwargs)
         self._frame_shape = (self.model.patch_embed.proj.in_channels,
                              *self.model.patch_embed.img_size)
-        self._finish_init(self.model, checkpoint)
+        self._finish_init(checkpoint)
 
     @property
     def out_dim(self) -> int:

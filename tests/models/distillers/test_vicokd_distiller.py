@@ -49,13 +49,17 @@ def save_teacher(path, dim: int = 32, seed: int = 1) -> dict:
     return state
 
 
-def build_distiller(teacher_ckpt, teacher=None, **kwargs) -> ViCoKDDistiller:
+def build_distiller(teacher_ckpt, teacher=None, init=True, **kwargs) -> ViCoKDDistiller:
+    """Build, then ``init_weights()`` (which loads the teacher) as the Runner does."""
     torch.manual_seed(0)
     cfg = dict(type='ViCoKDDistiller', student=recognizer_cfg(teacher=False),
                teacher=recognizer_cfg(teacher=True) if teacher is None else teacher,
                teacher_ckpt=str(teacher_ckpt), distill_losses=DISTILL_LOSSES)
     cfg.update(kwargs)
-    return MODELS.build(cfg)
+    model = MODELS.build(cfg)
+    if init:
+        model.init_weights()
+    return model
 
 
 def make_batch() -> dict:
@@ -95,10 +99,18 @@ def test_builds_loads_teacher_and_freezes_it(teacher_ckpt):
     assert set(model.distill_losses) == {'fd', 'ld'}
     # No distiller preprocessor given: the student's own one serves the batch.
     assert model.data_preprocessor is model.student.data_preprocessor
-    # The Runner calls init_weights() after building; the loaded teacher must survive it.
+    # A second init_weights() (e.g. a resumed run) loads the same teacher again.
     model.init_weights()
     for key, value in model.teacher.state_dict().items():
         assert torch.equal(value, saved[key]), key
+
+
+def test_building_reads_no_teacher_checkpoint(tmp_path):
+    """tools/test.py builds a distiller and loads its own checkpoint: no teacher file needed."""
+    missing = tmp_path / 'not_trained_yet.pth'
+    model = build_distiller(missing, init=False)
+    with pytest.raises(FileNotFoundError, match='not_trained_yet.pth'):
+        model.init_weights()
 
 
 def test_train_mode_keeps_teacher_in_eval(teacher_ckpt):

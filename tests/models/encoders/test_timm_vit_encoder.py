@@ -87,12 +87,21 @@ def test_unfrozen_gets_gradients():
     assert enc.model.patch_embed.proj.weight.grad.abs().sum() > 0
 
 
-def test_init_weights_keeps_checkpoint(tmp_path):
+def loaded(path, **overrides):
+    """Build with ``checkpoint=path`` and load it, as a runner does before training."""
+    enc = TimmViTEncoder(**{**TINY, **overrides}, checkpoint=str(path))
+    enc.init_weights()
+    return enc
+
+
+def test_checkpoint_is_read_by_init_weights_not_at_build(tmp_path):
     src = build()
     path = tmp_path / 'vit.pth'
+    TimmViTEncoder(**TINY, checkpoint=str(path))  # no file yet: building needs none
     torch.save(src.model.state_dict(), path)
     torch.manual_seed(123)
     enc = TimmViTEncoder(**TINY, checkpoint=str(path))
+    assert not torch.equal(enc.model.patch_embed.proj.weight, src.model.patch_embed.proj.weight)
     enc.init_weights()  # what a runner does before training
     for key, value in src.model.state_dict().items():
         assert torch.equal(enc.model.state_dict()[key], value), key
@@ -109,7 +118,7 @@ def test_checkpoint_round_trip_plain_and_mmengine(tmp_path):
                     message_hub=dict(log_scalars=dict(loss=history))), mme)
     for path in (plain, mme):
         torch.manual_seed(99)  # a different random init, overwritten by the file
-        enc = TimmViTEncoder(**TINY, checkpoint=str(path)).eval()
+        enc = loaded(path).eval()
         torch.testing.assert_close(enc(x), src(x))
 
 
@@ -120,7 +129,7 @@ def test_checkpoint_safetensors_with_classifier_head(tmp_path):
     state['head.bias'] = torch.zeros(10)
     path = tmp_path / 'model.safetensors'
     save_file({k: v.contiguous() for k, v in state.items()}, str(path))
-    enc = TimmViTEncoder(**TINY, checkpoint=str(path)).eval()
+    enc = loaded(path).eval()
     x = frames()
     torch.testing.assert_close(enc(x), src(x))
 
@@ -130,18 +139,18 @@ def test_checkpoint_mismatch_names_file(tmp_path):
     path = tmp_path / 'wide_vit.pth'
     torch.save(other.model.state_dict(), path)
     with pytest.raises(RuntimeError, match=re.escape(str(path)) + '.*shape mismatches'):
-        TimmViTEncoder(**TINY, checkpoint=str(path))
+        loaded(path)
     deeper = TimmViTEncoder(**{**TINY, 'depth': 2})
     path2 = tmp_path / 'deep_vit.pth'
     torch.save(deeper.model.state_dict(), path2)
     with pytest.raises(RuntimeError, match=re.escape(str(path2)) + '.*unexpected keys: blocks.1'):
-        TimmViTEncoder(**TINY, checkpoint=str(path2))
+        loaded(path2)
 
 
 def test_checkpoint_missing_or_unreadable(tmp_path):
     with pytest.raises(FileNotFoundError, match='nowhere.pth'):
-        TimmViTEncoder(**TINY, checkpoint=str(tmp_path / 'nowhere.pth'))
+        loaded(tmp_path / 'nowhere.pth')
     junk = tmp_path / 'junk.pth'
     junk.write_bytes(b'not a checkpoint')
     with pytest.raises(RuntimeError, match='junk.pth'):
-        TimmViTEncoder(**TINY, checkpoint=str(junk))
+        loaded(junk)

@@ -1,0 +1,4 @@
+"""Data preprocessors."""
+from .multiview_av_data_preprocessor import MultiViewAVDataPreprocessor
+
+__all__ = ['MultiViewAVDataPreprocessor']
