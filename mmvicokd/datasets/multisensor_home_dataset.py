@@ -1,0 +1,192 @@
+"""MultiSensor-Home multi-view audio-visual recordings (DESIGN.md section 2)."""
+import json
+import os.path as osp
+import re
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+from mmaction.registry import DATASETS
+from mmengine.dataset import BaseDataset
+
+from .functional import recording_id_from_url, sequence_label
+
+MULTISENSOR_HOME_CLASSES = (
+    'AdjustAC', 'Clean', 'CleanVacuum', 'CloseCurtain', 'Drink', 'Eat', 'Enter', 'Exit',
+    'OpenCurtain', 'ReadBook', 'Sitdown', 'Standup', 'TurnOffLamp', 'TurnOnLamp', 'UseLaptop',
+    'UsePhone')
+
+_VIEW_KEY = re.compile(r'^video_url_(\d+)$')
+
+
+@DATASETS.register_module()
+class MultiSensorHomeDataset(BaseDataset):
+    """One sample per recording: V synchronised views, each an mp4 with its own audio track.
+
+    Reads the official annotation JSON unchanged: a list of entries, or a dict keyed by
+    recording id, each entry ``{"video_url_1": ..., ..., "video_url_N": ..., "tricks":
+    [{"start": s, "end": s, "labels": [name, ...]}, ...]}`` (times in seconds, paths relative
+    to ``data_root``). See ``docs/interfaces.md`` for the keys of each data info.
+
+    Args:
+        ann_file (str): Annotation JSON, relative to ``data_root`` unless absolute.
+        pipeline (list): Transforms.
+        data_root (str): Folder holding the recordings and the annotation files.
+        classes (Sequence[str], optional): Class names in label order; the 16 official
+            MultiSensor-Home classes by default.
+        fps (float): Frame rate of the label / sampling grid. Defaults to 2.5.
+        views (Sequence[int], optional): 1-based view numbers to load, e.g. ``[1, 3]``; all
+            ``video_url_n`` of the entries by default (every entry must then have the same ones).
+        supervision (str): ``'frame'`` or ``'sequence'``, passed on to the model.
+        human_mask_file (str, optional): JSON ``{recording_id: (V_all, T_full') scores}``, row
+            ``n - 1`` for view ``n``, relative to ``data_root`` unless absolute.
+        test_mode (bool): Evaluation mode (no refetch on failure).
+        **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
+    """
+
+    METAINFO = dict(classes=MULTISENSOR_HOME_CLASSES)
+
+    def __init__(self,
+                 ann_file: str,
+                 pipeline: Sequence = (),
+                 data_root: str = '',
+                 classes: Sequence[str] | None = None,
+                 fps: float = 2.5,
+                 views: Sequence[int] | None = None,
+                 supervision: str = 'frame',
+                 human_mask_file: str | None = None,
+                 test_mode: bool = False,
+                 **kwargs) -> None:
+        if supervision not in ('frame', 'sequence'):
+            raise ValueError(f"supervision must be 'frame' or 'sequence', got {supervision!r}")
+        if views is not None:
+            views = [int(v) for v in views]
+            if not views or min(views) < 1 or len(set(views)) != len(views):
+                raise ValueError(f'views must be distinct 1-based view numbers, got {views}')
+        classes = tuple(classes) if classes is not None else MULTISENSOR_HOME_CLASSES
+        if len(set(classes)) != len(classes):
+            raise ValueError(f'classes must be distinct, got {classes}')
+        self.fps = float(fps)
+        self.views = views
+        self.supervision = supervision
+        self.human_mask_file = (osp.join(data_root, human_mask_file)
+                                if human_mask_file is not None else None)
+        super().__init__(
+            ann_file=ann_file,
+            metainfo=dict(classes=classes),
+            data_root=data_root,
+            pipeline=list(pipeline),
+            test_mode=test_mode,
+            **kwargs)
+
+    def _check_exists(self) -> None:
+        if osp.isfile(self.ann_file):
+            return
+        where = (f"data_root '{self.data_root}' does not exist"
+                 if self.data_root and not osp.isdir(self.data_root)
+                 else f"annotation file '{self.ann_file}' does not exist")
+        raise FileNotFoundError(
+            f'MultiSensor-Home not found: {where}. Place the data set so that '
+            f"'{self.ann_file}' and the videos it names (e.g. Home1/01/3-View1-Part1.mp4) "
+            'lie under data_root, or set data_root/ann_file in the config; '
+            '`make demo` uses the embedded synthetic set instead.')
+
+    def _load_entries(self) -> list[tuple[str, dict]]:
+        """(recording_id, entry) pairs in file order."""
+        with open(self.ann_file) as f:
+            content = json.load(f)
+        if isinstance(content, dict):
+            pairs = [(str(k), v) for k, v in content.items()]
+        elif isinstance(content, list):
+            pairs = []
+            for i, entry in enumerate(content):
+                if not isinstance(entry, dict) or 'video_url_1' not in entry:
+                    raise ValueError(f'entry {i} of {self.ann_file} has no video_url_1, so no '
+                                     'recording id can be derived')
+                pairs.append((recording_id_from_url(entry['video_url_1']), entry))
+            counts = Counter(rid for rid, _ in pairs)
+            dups = sorted(rid for rid, n in counts.items() if n > 1)
+            if dups:
+                raise ValueError(f'recordings {dups} appear more than once in {self.ann_file}')
+        else:
+            raise ValueError(f'{self.ann_file} must hold a list or a dict of entries, '
+                             f'got {type(content).__name__}')
+        return pairs
+
+    def _entry_views(self, rid: str, entry: dict) -> list[int]:
+        present = sorted(int(m.group(1)) for m in map(_VIEW_KEY.match, entry) if m)
+        if self.views is None:
+            if not present:
+                raise ValueError(f'recording {rid} in {self.ann_file} has no video_url_n')
+            return present
+        missing = [v for v in self.views if v not in present]
+        if missing:
+            raise ValueError(f'recording {rid} in {self.ann_file} has no view(s) {missing} '
+                             f'(video_url_{missing[0]} absent; it has views {present})')
+        return list(self.views)
+
+    def _parse_tricks(self, rid: str, entry: dict) -> list[dict]:
+        class_index = {name: i for i, name in enumerate(self.metainfo['classes'])}
+        if not isinstance(entry.get('tricks'), list):
+            raise ValueError(f'recording {rid} in {self.ann_file} has no "tricks" list')
+        tricks = []
+        for trick in entry['tricks']:
+            if not all(k in trick for k in ('start', 'end', 'labels')):
+                raise ValueError(f'recording {rid} in {self.ann_file}: trick {trick} needs '
+                                 'start, end and labels')
+            unknown = [name for name in trick['labels'] if name not in class_index]
+            if unknown:
+                raise ValueError(f'recording {rid} in {self.ann_file}: unknown class name(s) '
+                                 f'{unknown}; known: {list(class_index)}')
+            tricks.append(dict(start=float(trick['start']), end=float(trick['end']),
+                               labels=[class_index[name] for name in trick['labels']]))
+        return tricks
+
+    def _load_mask_scores(self) -> dict | None:
+        if self.human_mask_file is None:
+            return None
+        if not osp.isfile(self.human_mask_file):
+            raise FileNotFoundError(f'human mask file {self.human_mask_file} does not exist; '
+                                    'write it with tools/extract_human_masks.py')
+        with open(self.human_mask_file) as f:
+            return json.load(f)
+
+    def _mask_rows(self, rid: str, views: list[int], masks: dict) -> np.ndarray:
+        if rid not in masks:
+            raise ValueError(f'recording {rid} (from {self.ann_file}) is missing from the '
+                             f'human mask file {self.human_mask_file}')
+        scores = np.asarray(masks[rid], dtype=np.float32)
+        if scores.ndim != 2 or scores.shape[1] < 1 or scores.shape[0] < max(views):
+            raise ValueError(f'recording {rid} in the human mask file {self.human_mask_file}: '
+                             f'scores of shape {scores.shape} do not cover views {views} '
+                             '(expected (V_all, T_full) with row n-1 for view n)')
+        return scores[[v - 1 for v in views]]
+
+    def load_data_list(self) -> list[dict]:
+        """One data info per recording (keys in ``docs/interfaces.md``)."""
+        self._check_exists()
+        masks = self._load_mask_scores()
+        num_classes = len(self.metainfo['classes'])
+        data_list, view_sets = [], set()
+        for rid, entry in self._load_entries():
+            views = self._entry_views(rid, entry)
+            view_sets.add(tuple(views))
+            tricks = self._parse_tricks(rid, entry)
+            info = dict(
+                recording_id=rid,
+                ann_file=self.ann_file,
+                filenames=[osp.abspath(osp.join(self.data_root, entry[f'video_url_{v}']))
+                           for v in views],
+                views=views,
+                tricks=tricks,
+                gt_label=sequence_label([t['labels'] for t in tricks], num_classes),
+                num_classes=num_classes,
+                fps=self.fps,
+                supervision=self.supervision)
+            if masks is not None:
+                info['human_mask_scores'] = self._mask_rows(rid, views, masks)
+            data_list.append(info)
+        if len(view_sets) > 1:
+            raise ValueError(f'recordings in {self.ann_file} have different views '
+                             f'{sorted(view_sets)}; set `views` to a common subset')
+        return data_list
