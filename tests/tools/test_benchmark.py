@@ -1,0 +1,121 @@
+"""tools/benchmark.py at the smallest sizes: result structure and equality checks, no timings."""
+import importlib.util
+import json
+import os.path as osp
+
+import pytest
+import torch
+
+from mmvicokd.models.losses.functional import view_consistency
+from mmvicokd.utils.benchmark import markdown_table, peak_rss_of, ratio_rows, time_interleaved
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+@pytest.fixture(scope='module')
+def benchmark():
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_tool', osp.join(REPO, 'tools', 'benchmark.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TINY = ['--duration', '2', '--fps', '10', '--width', '64', '--height', '48', '--views', '2',
+        '--clip-len', '4', '--audio-rate', '16000', '--repeats', '1',
+        '--arch', 'vit_tiny_patch16_224', '--img-size', '32',
+        '--enc-views', '2', '--enc-frames', '2', '--chunk-sizes', '1,all',
+        '--vc-shape', '2,3,4,5']
+
+
+def _check_ratio_rows(rows, count):
+    assert len(rows) == count
+    assert rows[0]['ratio'] == 1.0
+    for row in rows:
+        assert set(row) >= {'name', 'median_s', 'times_s', 'ratio'}
+        assert len(row['times_s']) == 1 and row['median_s'] > 0
+
+
+def test_benchmark_cli_tiny(benchmark, tmp_path, capsys):
+    out = tmp_path / 'bench' / 'results.json'
+    assert benchmark.main(TINY + ['--json', str(out)]) == 0
+    results = json.loads(out.read_text())
+
+    video = results['video']
+    _check_ratio_rows(video['rows'], 4)
+    assert video['frames'] == 4 and len(video['native_frames_read']) == 4
+    by_name = {r['name']: r['mean_abs_diff_vs_ours'] for r in video['rows']}
+    # the decord alternatives decode exactly the frames we decode
+    assert by_name['decord vr[i] per frame'] == 0.0
+    assert by_name['decord: decode every frame, then index'] == 0.0
+
+    audio = results['audio']
+    _check_ratio_rows(audio['rows'], 3)
+    assert audio['windows'] == 4 and audio['max_abs_diff'] <= 1e-3
+
+    pipe = results['pipeline']
+    assert [r['name'] for r in pipe['rows']] == [
+        'MultiViewDecordInit', 'SampleMultiViewFrames', 'DecodeMultiViewVideo',
+        'LoadAudioFbank', 'LoadFrameLabels', 'LoadHumanMasks', 'PackMultiViewInputs']
+    assert sum(r['share'] for r in pipe['rows']) == pytest.approx(1.0)
+    assert pipe['inputs'] == dict(video=[2, 4, 3, 224, 224], audio=[2, 4, 40, 128])
+
+    enc = results['encoder']
+    assert enc['input_shape'] == [1, 2, 2, 3, 32, 32] and enc['out_dim'] == 192
+    assert [(r['mode'], r['chunk_size'], r['calls']) for r in enc['rows']] == [
+        ('frozen', '1', 4), ('frozen', 'all', 1), ('trainable', '1', 4), ('trainable', 'all', 1)]
+    assert all(r['peak_rss_growth_mib'] >= 0 and r['median_s'] > 0 for r in enc['rows'])
+
+    vc = results['view_consistency']
+    _check_ratio_rows(vc['rows'], 2)
+    assert vc['equal'] and vc['value_abs_diff'] <= 1e-6 and vc['grad_max_abs_diff'] <= 1e-6
+
+    report = capsys.readouterr().out
+    for title in ('## 1. Video', '## 2. Audio', '## 3. Train pipeline', '## 4. Encoder',
+                  '## 5. View-consistency'):
+        assert title in report
+
+
+def test_naive_view_consistency_matches_eq10(benchmark):
+    gen = torch.Generator().manual_seed(1)
+    probs = torch.randn(3, 4, 5, 6, generator=gen).softmax(-1)
+    masks = torch.rand(3, 4, 5, generator=gen) < 0.6
+    assert torch.allclose(benchmark.naive_view_consistency(probs, masks),
+                          view_consistency(probs, masks), rtol=1e-5, atol=1e-7)
+    # two views, one frame, both visible: w * JS by hand
+    p = torch.tensor([[[[0.75, 0.25]], [[0.25, 0.75]]]])
+    both = torch.ones(1, 2, 1, dtype=torch.bool)
+    js = 0.75 * torch.log(torch.tensor(1.5)) + 0.25 * torch.log(torch.tensor(0.5))
+    assert torch.allclose(benchmark.naive_view_consistency(p, both), 0.75 * 0.75 * js)
+
+
+def test_cli_rejects_bad_sizes(benchmark):
+    for bad in (['--width', '321'], ['--chunk-sizes', '0,all'], ['--vc-shape', '2,1,3,4'],
+                ['--duration', '0.1']):
+        with pytest.raises(SystemExit):
+            benchmark.parse_args(bad)
+
+
+def test_time_interleaved_rotates_order_and_drops_warmup():
+    calls = []
+    times = time_interleaved({'a': lambda: calls.append('a'), 'b': lambda: calls.append('b'),
+                              'c': lambda: calls.append('c')}, repeats=2, warmup=1)
+    assert calls == ['a', 'b', 'c', 'b', 'c', 'a', 'c', 'a', 'b']
+    assert list(times) == ['a', 'b', 'c'] and all(len(t) == 2 for t in times.values())
+
+
+def test_ratio_rows_and_table():
+    rows = ratio_rows({'ours': [1.0, 3.0, 2.0], 'naive': [8.0, 4.0, 6.0]}, 'ours')
+    assert [(r['name'], r['median_s'], r['ratio']) for r in rows] == [
+        ('ours', 2.0, 1.0), ('naive', 6.0, 3.0)]
+    with pytest.raises(KeyError):
+        ratio_rows({'a': [1.0]}, 'b')
+    table = markdown_table(['path', 's'], [('ours', 0.123456), ('naive', 2)])
+    assert table.splitlines() == ['| path | s |', '|---|---|', '| ours | 0.123 |',
+                                  '| naive | 2 |']
+
+
+def test_peak_rss_of_sees_a_large_allocation():
+    # 64 MiB is above glibc's largest mmap threshold, so it is fresh memory touched by fill_
+    grown = peak_rss_of(lambda: torch.empty(16 * 2 ** 20).fill_(1.0))
+    assert 60 * 2 ** 20 <= grown < 200 * 2 ** 20
