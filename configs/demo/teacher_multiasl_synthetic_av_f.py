@@ -9,10 +9,7 @@ model = dict(
     visual_encoder=dict(
         arch='vit_tiny_patch16_224', img_size=64, checkpoint=None, embed_dim=embed_dim,
         depth=2, num_heads=4),
-    audio_encoder=dict(embed_dim=embed_dim, depth=2, num_heads=4, fstride=16, tstride=16),
-    cross_attn=dict(dim=embed_dim),
-    fusion=dict(in_dim=embed_dim))
-student_overrides = dict(adapter=dict(dim=embed_dim, hidden_dim=embed_dim))
+    audio_encoder=dict(embed_dim=embed_dim, depth=2, num_heads=4, fstride=16, tstride=16))
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 param_scheduler = [

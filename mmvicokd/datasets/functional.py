@@ -57,6 +57,19 @@ def num_clip_frames(duration: float, fps: float = 2.5) -> int:
     return max(1, int(math.floor(duration * fps + 1e-6)))
 
 
+def multi_view_timing(num_frames: Sequence[int], avg_fps: Sequence[float],
+                      fps: float = 2.5) -> dict:
+    """Timing shared by the V views of a recording, from each view's native frames and rate.
+
+    Returns ``dict(total_frames=min(num_frames), avg_fps=list of V floats, duration=shortest
+    view in s, num_clip_frames=T_full on the fps grid)``.
+    """
+    avg_fps = [float(f) for f in avg_fps]
+    duration = min(n / f for n, f in zip(num_frames, avg_fps))
+    return dict(total_frames=int(min(num_frames)), avg_fps=avg_fps, duration=duration,
+                num_clip_frames=num_clip_frames(duration, fps))
+
+
 def sample_frame_indices(num_frames: int, clip_len: int, test_mode: bool,
                          rng: np.random.Generator | None = None) -> np.ndarray:
     """Frame indices (T,) int64 on the grid ``0..num_frames-1``, T = ``clip_len``.

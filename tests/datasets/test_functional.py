@@ -121,3 +121,11 @@ def test_human_mask_at():
     mask = F.human_mask_at(scores, np.array([0, 2, 5]), threshold=0.25)  # 5 clipped to 2
     assert mask.dtype == np.bool_
     np.testing.assert_array_equal(mask, [[False, True, True], [True, True, True]])
+
+
+def test_multi_view_timing_takes_the_shortest_view():
+    # views: 60 frames at 10 fps (6 s), 149 frames at 25 fps (5.96 s), 61 at 10 fps (6.1 s)
+    timing = F.multi_view_timing([60, 149, 61], [10, 25.0, 10], fps=2.5)
+    assert timing['total_frames'] == 60 and timing['avg_fps'] == [10.0, 25.0, 10.0]
+    assert timing['duration'] == pytest.approx(5.96)
+    assert timing['num_clip_frames'] == 14  # floor(5.96 * 2.5) = floor(14.9)

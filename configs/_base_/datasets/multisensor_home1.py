@@ -1,6 +1,14 @@
 # MultiSensor-Home, Home-1 (DESIGN.md section 2). Point `data_root` at your copy, e.g.
 #   --cfg-options data_root=/data/MultiSensor-Home/Home1
 # Human masks come from `tools/extract_human_masks.py` (YOLOv10, COCO person).
+# Decoding dominates training time (DESIGN.md section 8). To decode every recording once instead
+# of every epoch, build the frame cache (frames at 2.5 FPS resized to img_size, whole-track
+# fbanks, uncompressed: about 130 MB per minute of 5-view recording at 224 px):
+#   python tools/cache_frames.py --data-root /data/MultiSensor-Home/Home1 \
+#       --ann-file train.json test.json --out /data/MultiSensor-Home/cache_224 --resize 224
+# and in both pipelines replace dict(type='MultiViewDecordInit') by
+#   dict(type='LoadMultiViewCache', cache_dir='/data/MultiSensor-Home/cache_224'),
+# keeping the other transforms (they slice the cache and give the same arrays).
 dataset_type = 'MultiSensorHomeDataset'
 data_root = 'data/MultiSensor-Home/Home1'
 ann_file_train = 'train.json'

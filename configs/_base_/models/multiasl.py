@@ -1,4 +1,3 @@
 _base_ = './av_recognizer.py'
 model = dict(
-    fusion=dict(type='MultiASL', in_dim={{_base_.embed_dim}}, num_classes={{_base_.num_classes}},
-                num_views={{_base_.num_views}}))
+    fusion=dict(type='MultiASL', num_classes={{_base_.num_classes}}, num_views={{_base_.num_views}}))

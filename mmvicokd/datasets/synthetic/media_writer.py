@@ -6,12 +6,14 @@ import numpy as np
 
 
 def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | None = None,
-                 sample_rate: int = 16000) -> None:
+                 sample_rate: int = 16000, keyframe_interval: int = 10) -> None:
     """Write ``frames`` (N, H, W, 3) uint8 and mono ``audio`` (S,) float in [-1, 1] to ``path``.
 
     H and W must be even (yuv420p). ``audio=None`` writes a file without an audio track (used by
     tests of the "mp4 without audio" error). The file is written under a temporary name in the
     same folder and renamed into place, so an interrupted run never leaves a truncated mp4.
+    ``keyframe_interval`` is the H.264 GOP length in frames (x264's own default is 250; camera
+    recordings often use 1-2 s), which sets how much a sparse seek has to decode.
     """
     import av
 
@@ -28,7 +30,7 @@ def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | 
             vstream = container.add_stream('libx264', rate=Fraction(fps).limit_denominator(1000))
             vstream.width, vstream.height = w, h
             vstream.pix_fmt = 'yuv420p'
-            vstream.options = {'preset': 'veryfast', 'crf': '23', 'g': '10'}
+            vstream.options = {'preset': 'veryfast', 'crf': '23', 'g': str(int(keyframe_interval))}
             astream = None
             if audio is not None:
                 astream = container.add_stream('aac', rate=sample_rate)

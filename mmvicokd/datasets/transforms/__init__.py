@@ -3,11 +3,12 @@ from .decode_multi_view_video import DecodeMultiViewVideo
 from .load_audio_fbank import LoadAudioFbank
 from .load_frame_labels import LoadFrameLabels
 from .load_human_masks import LoadHumanMasks
+from .load_multi_view_cache import LoadMultiViewCache
 from .multi_view_decord_init import MultiViewDecordInit
 from .pack_multi_view_inputs import PackMultiViewInputs
 from .sample_multi_view_frames import SampleMultiViewFrames
 
 __all__ = [
-    'MultiViewDecordInit', 'SampleMultiViewFrames', 'DecodeMultiViewVideo', 'LoadAudioFbank',
-    'LoadFrameLabels', 'LoadHumanMasks', 'PackMultiViewInputs'
+    'MultiViewDecordInit', 'LoadMultiViewCache', 'SampleMultiViewFrames', 'DecodeMultiViewVideo',
+    'LoadAudioFbank', 'LoadFrameLabels', 'LoadHumanMasks', 'PackMultiViewInputs'
 ]

@@ -17,11 +17,17 @@ class DecodeMultiViewVideo(BaseTransform):
     decord can only resize when a reader is opened, and resizing inside decord measured no
     faster here than decoding at 320x240 and resizing afterwards (the H.264 decoding dominates).
 
-    Required keys: ``video_readers``, ``frame_inds`` (T,), ``fps``, ``avg_fps`` (V,).
+    After :class:`LoadMultiViewCache` (instead of :class:`MultiViewDecordInit`) the frames come
+    from the cache: ``imgs = cached_imgs[:, frame_inds]``, the same pixels, since the cache holds
+    this transform's own output at every grid frame.
+
+    Required keys: ``video_readers``, ``frame_inds`` (T,), ``fps``, ``avg_fps`` (V,); or, from
+    the cache, ``recording_id``, ``ann_file``, ``frame_inds``, ``cached_imgs`` (V, T_cache, H,
+    W, 3) and ``frame_cache``.
 
     Added keys: ``imgs`` np.uint8 (V, T, resize, resize, 3) RGB, ``img_shape`` (H, W).
 
-    Deleted keys: ``video_readers``.
+    Deleted keys: ``video_readers`` or ``cached_imgs``.
 
     Args:
         resize (int): Output side in pixels (square frames). Defaults to 224.
@@ -38,15 +44,32 @@ class DecodeMultiViewVideo(BaseTransform):
         size = (self.resize, self.resize)
         return np.stack([cv2.resize(f, size, interpolation=cv2.INTER_LINEAR) for f in frames])
 
-    def transform(self, results: dict) -> dict:
+    def _decode(self, results: dict) -> np.ndarray:
         views = []
         for reader, avg_fps in zip(results['video_readers'], results['avg_fps']):
             inds = video_frame_indices(results['frame_inds'], results['fps'], avg_fps,
                                        len(reader))
             views.append(self._resize(reader.get_batch(inds).asnumpy()))
-        results['imgs'] = np.stack(views)
-        results['img_shape'] = (self.resize, self.resize)
         del results['video_readers']
+        return np.stack(views)
+
+    def _from_cache(self, results: dict) -> np.ndarray:
+        cache = results['frame_cache']
+        if cache['resize'] != self.resize:
+            raise ValueError(
+                f"recording {results['recording_id']} (annotation {results['ann_file']}): the "
+                f"frame cache {cache['file']} holds frames resized to {cache['resize']} "
+                f"(built by `{cache['command']}`), but DecodeMultiViewVideo asks for "
+                f'{self.resize}; build a cache with --resize {self.resize} into another --out '
+                "folder and point LoadMultiViewCache's cache_dir at it")
+        return results.pop('cached_imgs')[:, results['frame_inds']]
+
+    def transform(self, results: dict) -> dict:
+        if 'cached_imgs' in results:
+            results['imgs'] = self._from_cache(results)
+        else:
+            results['imgs'] = self._decode(results)
+        results['img_shape'] = (self.resize, self.resize)
         return results
 
     def __repr__(self) -> str:

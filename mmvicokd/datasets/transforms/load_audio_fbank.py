@@ -60,10 +60,16 @@ class LoadAudioFbank(BaseTransform):
     over the whole track, then cut Fa = round(window * 100) fbank frames starting at
     round(frame_ind / fps * 100) for every sampled frame, zero-padded past the end.
 
+    After :class:`LoadMultiViewCache` the whole-track fbanks come from the cache
+    (``cached_fbank``, built by :meth:`track_fbanks`; shorter tracks zero-padded to the longest,
+    which the windows pad with zeros anyway) and only the slicing runs.
+
     Required keys: ``recording_id``, ``ann_file``, ``filenames`` (V), ``frame_inds`` (T,),
-    ``fps``.
+    ``fps``; from the cache also ``cached_fbank`` (V, S, num_mel_bins) and ``frame_cache``.
 
     Added keys: ``audio`` np.float32 (V, T, Fa, num_mel_bins).
+
+    Deleted keys: ``cached_fbank``.
 
     Args:
         num_mel_bins (int): Mel bins. Defaults to 128.
@@ -81,15 +87,36 @@ class LoadAudioFbank(BaseTransform):
         if self.window_frames < 1:
             raise ValueError(f'window must cover at least one 10 ms fbank frame, got {window}')
 
-    def transform(self, results: dict) -> dict:
+    def track_fbanks(self, results: dict) -> list[np.ndarray]:
+        """Whole-track fbank (S_v, num_mel_bins) float32 of each of the V ``filenames``."""
         where = f"recording {results['recording_id']} (annotation {results['ann_file']})"
-        views = []
+        fbanks = []
         for filename in results['filenames']:
             waveform, rate = decode_audio_track(filename, where)
-            fbank = kaldi_fbank(waveform, rate, self.num_mel_bins, self.sample_rate)
-            views.append(slice_fbank_windows(fbank, results['frame_inds'], results['fps'],
-                                             self.window_frames, FBANK_FRAMES_PER_SECOND))
-        results['audio'] = np.stack(views)
+            fbanks.append(kaldi_fbank(waveform, rate, self.num_mel_bins, self.sample_rate))
+        return fbanks
+
+    def _from_cache(self, results: dict) -> np.ndarray:
+        cache = results['frame_cache']
+        cached = (cache['num_mel_bins'], cache['sample_rate'])
+        if cached != (self.num_mel_bins, self.sample_rate):
+            raise ValueError(
+                f"recording {results['recording_id']} (annotation {results['ann_file']}): the "
+                f"frame cache {cache['file']} holds fbanks with num_mel_bins={cached[0]} at "
+                f"sample_rate={cached[1]} (built by `{cache['command']}`), but LoadAudioFbank "
+                f'asks for num_mel_bins={self.num_mel_bins}, sample_rate={self.sample_rate}; '
+                f'build a cache with --num-mel-bins {self.num_mel_bins} --sample-rate '
+                f"{self.sample_rate} into another --out folder and point LoadMultiViewCache's "
+                'cache_dir at it')
+        return results.pop('cached_fbank')
+
+    def transform(self, results: dict) -> dict:
+        fbanks = (self._from_cache(results) if 'cached_fbank' in results
+                  else self.track_fbanks(results))
+        results['audio'] = np.stack([
+            slice_fbank_windows(fbank, results['frame_inds'], results['fps'],
+                                self.window_frames, FBANK_FRAMES_PER_SECOND)
+            for fbank in fbanks])
         return results
 
     def __repr__(self) -> str:

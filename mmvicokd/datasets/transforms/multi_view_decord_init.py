@@ -5,7 +5,7 @@ import decord
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ..functional import num_clip_frames
+from ..functional import multi_view_timing
 
 
 @TRANSFORMS.register_module()
@@ -49,13 +49,9 @@ class MultiViewDecordInit(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         readers = [self._open(results, f) for f in results['filenames']]
-        avg_fps = [float(r.get_avg_fps()) for r in readers]
-        duration = min(len(r) / f for r, f in zip(readers, avg_fps))
         results['video_readers'] = readers
-        results['total_frames'] = min(len(r) for r in readers)
-        results['avg_fps'] = avg_fps
-        results['duration'] = duration
-        results['num_clip_frames'] = num_clip_frames(duration, results['fps'])
+        results.update(multi_view_timing([len(r) for r in readers],
+                                         [r.get_avg_fps() for r in readers], results['fps']))
         return results
 
     def __repr__(self) -> str:

@@ -1,4 +1,6 @@
 """Cross-modal adapter: pseudo-audio features from visual features (paper Eq. 6)."""
+from typing import Optional
+
 import torch
 from mmaction.registry import MODELS
 from torch import nn
@@ -13,11 +15,12 @@ class CrossModalAdapter(nn.Module):
 
     Args:
         dim: feature size D of the visual (and pseudo-audio) features.
-        hidden_dim: width of the hidden layer.
+        hidden_dim: width of the hidden layer (``None``: ``dim``).
     """
 
-    def __init__(self, dim: int, hidden_dim: int):
+    def __init__(self, dim: int, hidden_dim: Optional[int] = None):
         super().__init__()
+        hidden_dim = dim if hidden_dim is None else hidden_dim
         self.dim = dim
         self.net = nn.Sequential(nn.Linear(dim, hidden_dim), nn.ReLU(inplace=True),
                                  nn.Linear(hidden_dim, dim))

@@ -1,0 +1,51 @@
+"""Pre-decode every recording once: frames on the 2.5-FPS grid and whole-track fbanks.
+
+    python tools/cache_frames.py --data-root data/synthetic/Home1 \\
+        --ann-file train.json test.json --out data/synthetic/cache_64 --resize 64
+
+Then replace ``MultiViewDecordInit`` by ``LoadMultiViewCache(cache_dir=OUT)`` in the pipelines
+(see configs/_base_/datasets/synthetic.py). Running it again skips up-to-date recordings and
+rebuilds stale ones (a view file changed, other settings).
+"""
+import argparse
+import sys
+
+from mmvicokd.datasets.frame_cache import build_frame_cache
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Pre-decode MultiSensor-Home recordings')
+    parser.add_argument('--data-root', required=True, help="the dataset's data_root")
+    parser.add_argument('--ann-file', required=True, nargs='+',
+                        help='annotation file(s), relative to --data-root unless absolute')
+    parser.add_argument('--out', required=True, help='cache folder (LoadMultiViewCache cache_dir)')
+    parser.add_argument('--resize', type=int, default=224,
+                        help='frame side, as DecodeMultiViewVideo(resize) (default 224)')
+    parser.add_argument('--fps', type=float, default=2.5,
+                        help="grid frame rate, as the dataset's fps (default 2.5)")
+    parser.add_argument('--views', type=int, nargs='+', default=None,
+                        help='1-based views to cache (default: all views of the entries)')
+    parser.add_argument('--num-mel-bins', type=int, default=128,
+                        help='as LoadAudioFbank(num_mel_bins) (default 128)')
+    parser.add_argument('--sample-rate', type=int, default=16000,
+                        help='as LoadAudioFbank(sample_rate) (default 16000)')
+    parser.add_argument('--workers', type=int, default=None,
+                        help='recordings decoded in parallel (default: one per CPU core)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    s = build_frame_cache(args.data_root, args.ann_file, args.out, resize=args.resize,
+                          fps=args.fps, views=args.views, num_mel_bins=args.num_mel_bins,
+                          sample_rate=args.sample_rate, workers=args.workers)
+    print(f"cache folder  {s['cache_dir']}")
+    print(f"recordings    {s['num_recordings']} ({s['built']} built, {s['up_to_date']} were "
+          'up to date)')
+    print(f"build time    {s['seconds']:.1f} s")
+    print(f"disk size     {s['disk_bytes'] / 2 ** 20:.1f} MiB")
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
