@@ -1,0 +1,185 @@
+"""End to end: tools/train.py → tools/test.py for every config family, tiny settings on CPU.
+
+Also the distributed path: tools/dist_train.sh with 2 CPU processes (gloo) trains, and
+tools/dist_test.sh of one checkpoint with 2 processes gives exactly tools/test.py's mAP with 1,
+on a test set of 3 recordings (so the sampler pads one rank, and that padding must not count).
+"""
+import glob
+import json
+import os
+import os.path as osp
+import runpy
+import socket
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from mmvicokd.datasets.frame_cache import build_frame_cache
+from mmvicokd.datasets.synthetic import generate_synthetic_dataset
+
+from .e2e import REPO, dump_config, save_random_teacher, tiny_config
+
+METRICS = ('seq_mAP', 'frame_mAP')
+
+
+def tool(name: str):
+    """A tool's ``main`` (tools/ is not a package; run the file as users do)."""
+    return runpy.run_path(osp.join(REPO, 'tools', name), run_name='mmvicokd_test')['main']
+
+
+@pytest.fixture(scope='module')
+def tiny_set(tmp_path_factory):
+    out = tmp_path_factory.mktemp('synthetic')
+    summary = generate_synthetic_dataset(str(out), preset='tiny', seed=0, workers=1)
+    root = summary['data_root']
+    with open(osp.join(root, 'test.json')) as f:
+        test = json.load(f)
+    with open(osp.join(root, 'train.json')) as f:
+        train = json.load(f)
+    with open(osp.join(root, 'test3.json'), 'w') as f:  # odd size: DDP sampler pads it
+        json.dump((test + train)[:3], f)
+    cache = str(out / 'cache_64')
+    build_frame_cache(root, ['train.json', 'test.json', 'test3.json'], cache, resize=64,
+                      workers=1)
+    return root, cache
+
+
+def val_metrics(work_dir: str) -> dict:
+    """The last validation metrics a training run logged (vis_data/scalars.json)."""
+    found = {}
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if 'frame_mAP' in record:
+                    found = record
+    assert found, f'no validation metrics logged under {work_dir}'
+    return {k: found[k] for k in METRICS}
+
+
+def train_losses(work_dir: str) -> list:
+    losses = []
+    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            losses += [json.loads(line)['loss'] for line in f if '"loss"' in line]
+    return losses
+
+
+def logged_test_metrics(work_dir: str) -> dict:
+    """Metrics of the last test run (MMEngine writes them to <work_dir>/<time>/<time>.json)."""
+    runs = sorted(p for p in glob.glob(osp.join(work_dir, '*', '*.json')))
+    assert runs, f'no test log under {work_dir}'
+    with open(runs[-1]) as f:
+        record = json.load(f)
+    return {k: record[k] for k in METRICS}
+
+
+def train_then_test(rel, tiny_set, tmp_path, epochs=1, **kwargs):
+    root, cache = tiny_set
+    work_dir = str(tmp_path / 'work')
+    cfg = tiny_config(rel, root, work_dir, cache, epochs=epochs, **kwargs)
+    path = dump_config(cfg, str(tmp_path / osp.basename(rel)))
+    tool('train.py')([path])
+    ckpt = osp.join(work_dir, f'epoch_{epochs}.pth')
+    assert osp.isfile(ckpt)
+    metrics = tool('test.py')([path, ckpt, '--work-dir', str(tmp_path / 'test')])
+    return path, ckpt, work_dir, metrics
+
+
+def test_teacher_train_then_test_reproduces_validation_map(tiny_set, tmp_path):
+    _, _, work_dir, metrics = train_then_test(
+        'configs/teacher/teacher_multiasl_home1_av_f.py', tiny_set, tmp_path, epochs=2)
+    logged = val_metrics(work_dir)
+    for key in METRICS:
+        assert 0.0 <= metrics[key] <= 100.0
+        assert metrics[key] == pytest.approx(logged[key], abs=1e-4), key  # log keeps 4 digits
+
+
+RECOGNIZER_FAMILIES = [
+    'configs/student/student_multitrans_home1_v_s.py',
+    'configs/student/student_multitsf_home2_v_f.py',
+    'configs/teacher_vc/teacher_vc_multitsf_home2_av_f.py',
+    'configs/demo/student_multiasl_synthetic_v_f.py',
+]
+DISTILLER_FAMILIES = [
+    'configs/logitkd/logitkd_multitsf_home1_v_f.py',
+    'configs/modalkd/modalkd_multitrans_home2_v_s.py',
+    'configs/dualkd/dualkd_multiasl_home2_v_f.py',
+    'configs/cokd/cokd_multitsf_home2_v_s.py',
+    'configs/vicokd_multiasl_home1.py',
+    'configs/ablations/vicokd_nomask_multiasl_home1_v_s.py',
+    'configs/demo/vicokd_multiasl_synthetic_v_s.py',
+]
+
+
+@pytest.mark.parametrize('rel', RECOGNIZER_FAMILIES)
+def test_recognizer_family_trains_and_tests(rel, tiny_set, tmp_path):
+    *_, metrics = train_then_test(rel, tiny_set, tmp_path)
+    assert set(METRICS) <= set(metrics)
+
+
+@pytest.mark.parametrize('rel', DISTILLER_FAMILIES)
+def test_distiller_family_trains_and_tests(rel, tiny_set, tmp_path):
+    root, cache = tiny_set
+    probe = tiny_config(rel, root, str(tmp_path / 'probe'), cache)
+    teacher_ckpt = save_random_teacher(probe, str(tmp_path / 'teacher.pth'))
+    _, ckpt, work_dir, metrics = train_then_test(rel, tiny_set, tmp_path,
+                                                 teacher_ckpt=teacher_ckpt)
+    assert set(METRICS) <= set(metrics)
+    losses = train_losses(work_dir)
+    assert losses and all(torch.isfinite(torch.tensor(losses)))
+
+
+def test_extracted_student_tests_like_the_distiller(tiny_set, tmp_path):
+    root, cache = tiny_set
+    rel = 'configs/vicokd/vicokd_multiasl_home1_v_s.py'
+    probe = tiny_config(rel, root, str(tmp_path / 'probe'), cache)
+    teacher_ckpt = save_random_teacher(probe, str(tmp_path / 'teacher.pth'))
+    _, ckpt, _, metrics = train_then_test(rel, tiny_set, tmp_path, teacher_ckpt=teacher_ckpt)
+    student_ckpt = str(tmp_path / 'student.pth')
+    tool('extract_student.py')([ckpt, student_ckpt])
+    student_cfg = tiny_config('configs/student/student_multiasl_home1_v_s.py', root,
+                              str(tmp_path / 'student_work'), cache)
+    student_path = dump_config(student_cfg, str(tmp_path / 'student_cfg.py'))
+    student_metrics = tool('test.py')([student_path, student_ckpt, '--work-dir',
+                                       str(tmp_path / 'student_test')])
+    for key in METRICS:
+        assert student_metrics[key] == metrics[key]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _run_dist(script: str, args: list, cwd: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHON=sys.executable, PORT=str(_free_port()), OMP_NUM_THREADS='1')
+    proc = subprocess.run(['bash', osp.join(REPO, 'tools', script), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
+def test_dist_train_and_dist_test_match_single_process(tiny_set, tmp_path):
+    root, cache = tiny_set
+    rel = 'configs/demo/teacher_multiasl_synthetic_av_f.py'
+    epochs = 4
+    work_dir = str(tmp_path / 'dist_work')
+    cfg = tiny_config(rel, root, work_dir, cache, epochs=epochs, test_ann='test3.json')
+    cfg.train_dataloader.dataset.ann_file = 'train.json'
+    path = dump_config(cfg, str(tmp_path / 'dist_cfg.py'))
+
+    _run_dist('dist_train.sh', [path, '2'], cwd=REPO)
+    losses = train_losses(work_dir)
+    assert len(losses) == epochs  # 4 training recordings, 2 per process: one step an epoch
+    assert losses[-1] < losses[0], losses
+    ckpt = osp.join(work_dir, f'epoch_{epochs}.pth')
+
+    single = tool('test.py')([path, ckpt, '--work-dir', str(tmp_path / 'single')])
+    _run_dist('dist_test.sh', [path, ckpt, '2', '--work-dir', str(tmp_path / 'dist')], cwd=REPO)
+    dist = logged_test_metrics(str(tmp_path / 'dist'))
+    for key in METRICS:
+        assert dist[key] == pytest.approx(single[key], abs=1e-4), key
