@@ -4,7 +4,7 @@ _base_ = [
     '../_base_/schedules/adam_cosine_100e.py', '../_base_/default_runtime.py'
 ]
 embed_dim = 48
-max_epochs = 12
+max_epochs = 30
 model = dict(
     visual_encoder=dict(
         arch='vit_tiny_patch16_224', img_size=64, checkpoint=None, embed_dim=embed_dim,
@@ -16,4 +16,6 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=1e-5, by_epoch=True, begin=0,
          end=max_epochs)
 ]
-default_hooks = dict(logger=dict(interval=5), checkpoint=dict(save_best=None, max_keep_ckpts=1))
+default_hooks = dict(
+    logger=dict(interval=5),
+    checkpoint=dict(interval=max_epochs, save_best=None, max_keep_ckpts=1))

@@ -86,10 +86,13 @@ class MultiSensorHomeDataset(BaseDataset):
                  if self.data_root and not osp.isdir(self.data_root)
                  else f"annotation file '{self.ann_file}' does not exist")
         raise FileNotFoundError(
-            f'MultiSensor-Home not found: {where}. Place the data set so that '
-            f"'{self.ann_file}' and the videos it names (e.g. Home1/01/3-View1-Part1.mp4) "
-            'lie under data_root, or set data_root/ann_file in the config; '
-            '`make demo` uses the embedded synthetic set instead.')
+            f'MultiSensor-Home not found: {where}. Download the data set (Home-1 and Home-2, '
+            'from the MultiSensor-Home authors\' release; see README.md, "Data") and place it '
+            f"so that '{self.ann_file}' exists and the videos it names (video_url_n, e.g. "
+            "'01/3-View1-Part1.mp4') lie under data_root, or point the config at your copy "
+            '(--cfg-options train_dataloader.dataset.data_root=... and the same for '
+            'val/test). To try the method without it, `make demo` runs on the embedded '
+            'synthetic set.')
 
     def _load_entries(self) -> list[tuple[str, dict]]:
         """(recording_id, entry) pairs in file order."""

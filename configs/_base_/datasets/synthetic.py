@@ -11,10 +11,10 @@ dataset_type = 'MultiSensorHomeDataset'
 data_root = 'data/synthetic/Home1'
 frame_cache_dir = 'data/synthetic/cache_64'  # built with --resize img_size
 human_mask_file = 'human_masks.json'
-clip_len = 16
+clip_len = 8
 fps = 2.5
 img_size = 64
-batch_size = 8
+batch_size = 4
 
 train_pipeline = [
     dict(type='LoadMultiViewCache', cache_dir=frame_cache_dir),
@@ -36,7 +36,7 @@ test_pipeline = [
 ]
 train_dataloader = dict(
     batch_size=batch_size,
-    num_workers=2,
+    num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
@@ -48,7 +48,7 @@ train_dataloader = dict(
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=batch_size,
-    num_workers=2,
+    num_workers=1,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
