@@ -68,6 +68,21 @@ def load_cfg(name: str, cfg_options):
     return cfg
 
 
+def describe_packed_sample(cfg) -> str:
+    """Shapes of the first packed test sample of ``cfg`` (what the models read)."""
+    from mmaction.registry import DATASETS
+    from mmengine.registry import DefaultScope
+
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        dataset = DATASETS.build(cfg.test_dataloader.dataset)
+    packed = dataset[0]
+    sample = packed['data_samples']
+    parts = [f'{key} {tuple(value.shape)}' for key, value in packed['inputs'].items()]
+    parts += [f'{key} {tuple(sample.get(key).shape)}'
+              for key in ('gt_label', 'frame_label', 'human_mask') if key in sample]
+    return f'recording {sample.metainfo["recording_id"]!r}: ' + ', '.join(parts)
+
+
 def run_one(name: str, cfg_options) -> dict:
     """Train (or resume) and test one demo config; returns its test metrics."""
     from mmengine.runner import Runner
@@ -111,6 +126,7 @@ def main(argv=None):
           f'(train {summary["num_train"]}, test {summary["num_test"]}) in {summary["data_root"]}')
     build_frame_cache(summary['data_root'], ['train.json', 'test.json'],
                       data.frame_cache_dir, resize=data.img_size)
+    print(f'[demo] packed sample: {describe_packed_sample(data)}')
 
     results, timings = [], {}
     for method, setting, pattern in RUNS:

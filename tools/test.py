@@ -10,7 +10,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from mmvicokd.utils import needs_cpu_dist, setup_cpu_dist
+from mmvicokd.utils import needs_cpu_dist, setup_cpu_dist, shutdown_dist
 
 
 def parse_args(argv=None):
@@ -59,6 +59,7 @@ def main(argv=None):
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
+    shutdown_dist()
     return metrics
 
 

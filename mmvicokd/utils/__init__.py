@@ -1,2 +1,2 @@
 """Small utilities."""
-from .cpu_dist import needs_cpu_dist, setup_cpu_dist  # noqa: F401
+from .cpu_dist import needs_cpu_dist, setup_cpu_dist, shutdown_dist  # noqa: F401

@@ -31,3 +31,14 @@ def setup_cpu_dist(cfg: Config) -> Config:
         type='MMDistributedDataParallel', device_ids=None, broadcast_buffers=False,
         find_unused_parameters=cfg.get('find_unused_parameters', False))
     return cfg
+
+
+def shutdown_dist() -> None:
+    """Destroy the default process group, if any, before the interpreter exits.
+
+    A gloo group left to interpreter shutdown can abort the process ("terminate called without
+    an active exception") after the work is done; the tools call this when the Runner returns.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
