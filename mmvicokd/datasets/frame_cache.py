@@ -18,7 +18,6 @@ The cache holds the decoding transforms' own outputs, so reading it gives the sa
   stale cache.
 """
 import json
-import multiprocessing
 import os
 import os.path as osp
 import time
@@ -214,7 +213,7 @@ def build_frame_cache(data_root: str, ann_files: Sequence[str], out_dir: str, re
         dict: ``cache_dir``, ``num_recordings``, ``built``, ``up_to_date``, ``seconds`` (build
         time), ``disk_bytes`` (size of ``out_dir``).
     """
-    from mmengine.utils import ProgressBar
+    from mmengine.utils import track_parallel_progress, track_progress
 
     start = time.perf_counter()
     data_root = osp.abspath(data_root)
@@ -228,17 +227,11 @@ def build_frame_cache(data_root: str, ann_files: Sequence[str], out_dir: str, re
           f'date, building {len(todo)}')
     if todo:
         workers = min(len(todo), workers or os.cpu_count() or 1)
-        bar = ProgressBar(len(todo))
         if workers == 1:
-            for job in todo:
-                _build_job(job)
-                bar.update()
+            track_progress(_build_job, todo)
         else:
-            # fork: the workers inherit the imported modules instead of re-importing them
-            with multiprocessing.get_context('fork').Pool(workers, _init_worker) as pool:
-                for _ in pool.imap_unordered(_build_job, todo):
-                    bar.update()
-        print()
+            track_parallel_progress(_build_job, todo, workers, initializer=_init_worker,
+                                    keep_order=False)
     return dict(cache_dir=osp.abspath(out_dir), num_recordings=len(jobs), built=len(todo),
                 up_to_date=len(jobs) - len(todo), seconds=time.perf_counter() - start,
                 disk_bytes=_disk_bytes(out_dir) if osp.isdir(out_dir) else 0)

@@ -8,6 +8,7 @@ import glob
 import json
 import os
 import os.path as osp
+import pickle
 import runpy
 import socket
 import subprocess
@@ -76,7 +77,7 @@ def logged_test_metrics(work_dir: str) -> dict:
     return {k: record[k] for k in METRICS}
 
 
-def train_then_test(rel, tiny_set, tmp_path, epochs=1, **kwargs):
+def train_then_test(rel, tiny_set, tmp_path, epochs=1, test_args=(), **kwargs):
     root, cache = tiny_set
     work_dir = str(tmp_path / 'work')
     cfg = tiny_config(rel, root, work_dir, cache, epochs=epochs, **kwargs)
@@ -84,17 +85,24 @@ def train_then_test(rel, tiny_set, tmp_path, epochs=1, **kwargs):
     tool('train.py')([path])
     ckpt = osp.join(work_dir, f'epoch_{epochs}.pth')
     assert osp.isfile(ckpt)
-    metrics = tool('test.py')([path, ckpt, '--work-dir', str(tmp_path / 'test')])
+    metrics = tool('test.py')([path, ckpt, '--work-dir', str(tmp_path / 'test'), *test_args])
     return path, ckpt, work_dir, metrics
 
 
 def test_teacher_train_then_test_reproduces_validation_map(tiny_set, tmp_path):
+    dump = tmp_path / 'predictions.pkl'
     _, _, work_dir, metrics = train_then_test(
-        'configs/teacher/teacher_multiasl_home1_av_f.py', tiny_set, tmp_path, epochs=2)
+        'configs/teacher/teacher_multiasl_home1_av_f.py', tiny_set, tmp_path, epochs=2,
+        test_args=('--dump', str(dump)))
     logged = val_metrics(work_dir)
     for key in METRICS:
         assert 0.0 <= metrics[key] <= 100.0
         assert metrics[key] == pytest.approx(logged[key], abs=1e-4), key  # log keeps 4 digits
+    with open(dump, 'rb') as f:
+        predictions = pickle.load(f)
+    assert len(predictions) == 2  # the tiny set's test recordings
+    assert predictions[0]['pred_score'].shape == (16,)
+    assert predictions[0]['pred_frame_score'].shape == (8, 16)
 
 
 RECOGNIZER_FAMILIES = [

@@ -7,18 +7,16 @@
 # (`make demo` does it; rerun it after regenerating the set: a stale cache is an error).
 # LoadMultiViewCache replaces MultiViewDecordInit; the other transforms are the decoding ones,
 # which then slice the cached arrays and give the same output.
-dataset_type = 'MultiSensorHomeDataset'
+_base_ = './multisensor_home1.py'
 data_root = 'data/synthetic/Home1'
 frame_cache_dir = 'data/synthetic/cache_64'  # built with --resize img_size
-human_mask_file = 'human_masks.json'
 clip_len = 8
-fps = 2.5
 img_size = 64
 batch_size = 4
 
 train_pipeline = [
     dict(type='LoadMultiViewCache', cache_dir=frame_cache_dir),
-    dict(type='SampleMultiViewFrames', clip_len=clip_len, fps=fps, test_mode=False),
+    dict(type='SampleMultiViewFrames', clip_len=clip_len, fps={{_base_.fps}}, test_mode=False),
     dict(type='DecodeMultiViewVideo', resize=img_size),
     dict(type='LoadAudioFbank'),
     dict(type='LoadFrameLabels'),
@@ -27,7 +25,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadMultiViewCache', cache_dir=frame_cache_dir),
-    dict(type='SampleMultiViewFrames', clip_len=clip_len, fps=fps, test_mode=True),
+    dict(type='SampleMultiViewFrames', clip_len=clip_len, fps={{_base_.fps}}, test_mode=True),
     dict(type='DecodeMultiViewVideo', resize=img_size),
     dict(type='LoadAudioFbank'),
     dict(type='LoadFrameLabels'),
@@ -37,28 +35,9 @@ test_pipeline = [
 train_dataloader = dict(
     batch_size=batch_size,
     num_workers=1,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='train.json',
-        human_mask_file=human_mask_file,
-        fps=fps,
-        pipeline=train_pipeline))
+    dataset=dict(data_root=data_root, ann_file='train.json', pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=batch_size,
     num_workers=1,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='test.json',
-        human_mask_file=human_mask_file,
-        fps=fps,
-        pipeline=test_pipeline,
-        test_mode=True))
+    dataset=dict(data_root=data_root, ann_file='test.json', pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='MultiLabelMAP')
-test_evaluator = val_evaluator

@@ -1,10 +1,5 @@
-# The v_s student of multiasl / home1 wrapped in the distiller with the AV_F teacher.
-_base_ = ['../../student/student_multiasl_home1_v_s.py', '../distill_methods.py']
-model = dict(
-    _delete_=True,
-    type='ViCoKDDistiller',
-    student={{_base_.model}},
-    teacher='{{ fileDirname }}/../../teacher/teacher_multiasl_home1_av_f.py',
-    teacher_ckpt='work_dirs/teacher_multiasl_home1_av_f/epoch_100.pth',
-    data_preprocessor={{_base_.model.data_preprocessor}},
-    distill_losses=dict())
+# The V_S (sequence-supervised) student of multiasl / home1 in the distiller: the V_F wrapper
+# with the student's supervision and its training labels switched to sequence level.
+_base_ = './distill_multiasl_home1_v_f.py'
+model = dict(student=dict(supervision='sequence'))
+train_dataloader = dict(dataset=dict(supervision='sequence'))

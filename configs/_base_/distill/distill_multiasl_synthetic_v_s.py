@@ -1,10 +1,5 @@
-# The demo v_s student wrapped in the distiller with the demo teacher (no distill losses yet).
-_base_ = ['../../demo/student_multiasl_synthetic_v_s.py', '../distill_methods.py']
-model = dict(
-    _delete_=True,
-    type='ViCoKDDistiller',
-    student={{_base_.model}},
-    teacher='{{ fileDirname }}/../../demo/teacher_multiasl_synthetic_av_f.py',
-    teacher_ckpt='work_dirs/teacher_multiasl_synthetic_av_f/epoch_30.pth',
-    data_preprocessor={{_base_.model.data_preprocessor}},
-    distill_losses=dict())
+# The demo V_S (sequence-supervised) student in the distiller: the V_F wrapper with the
+# student's supervision and its training labels switched to sequence level.
+_base_ = './distill_multiasl_synthetic_v_f.py'
+model = dict(student=dict(supervision='sequence'))
+train_dataloader = dict(dataset=dict(supervision='sequence'))

@@ -12,7 +12,6 @@ generator seeded by ``(seed, recording index)``, so the JSON files are byte-iden
 seeds and an interrupted run resumes where it stopped: recordings whose 5 mp4 files exist are
 skipped (the writer renames each file into place only when complete).
 """
-import multiprocessing
 import os
 from dataclasses import asdict, dataclass
 
@@ -153,7 +152,7 @@ def generate_synthetic_dataset(out_dir: str, preset: str = 'default', seed: int 
         ``preset_spec`` (the :class:`Preset` as a dict), ``disk_bytes``. A second call with the same arguments returns the stored summary at
         once; a different preset or seed in a finished folder raises ``ValueError``.
     """
-    from mmengine.utils import ProgressBar
+    from mmengine.utils import track_parallel_progress, track_progress
 
     if preset not in PRESETS:
         raise ValueError(f'unknown preset {preset!r}; expected one of {sorted(PRESETS)}')
@@ -177,17 +176,10 @@ def generate_synthetic_dataset(out_dir: str, preset: str = 'default', seed: int 
         print(f'Generating {len(todo)} of {len(plans)} synthetic recordings in {root}')
         jobs = [(root, index, entry, episode, spec, seed) for index, entry, episode in todo]
         workers = min(len(jobs), workers or os.cpu_count() or 1)
-        bar = ProgressBar(len(jobs))
         if workers == 1:
-            for job in jobs:
-                _render_job(job)
-                bar.update()
+            track_progress(_render_job, jobs)
         else:
-            # fork: the workers inherit the imported modules instead of re-importing them
-            with multiprocessing.get_context('fork').Pool(workers) as pool:
-                for _ in pool.imap_unordered(_render_job, jobs):
-                    bar.update()
-        print()
+            track_parallel_progress(_render_job, jobs, workers, keep_order=False)
 
     entries = [entry for _, entry, _ in plans]
     train, test = split_annotations(entries, CLASSES, ratio=ratio, seed=seed)
