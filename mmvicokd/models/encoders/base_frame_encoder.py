@@ -1,5 +1,6 @@
 """Shared machinery of the frame-wise encoders: chunked forward, freezing, local checkpoints."""
 import os
+from abc import ABCMeta, abstractmethod
 from contextlib import nullcontext
 from typing import Optional, Tuple
 
@@ -64,7 +65,7 @@ def load_strict(module: nn.Module, state_dict: dict, path: str) -> None:
     module.load_state_dict(state_dict, strict=True)
 
 
-class BaseFrameEncoder(BaseModule):
+class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
     """Encode every frame of ``(B, V, T, *frame_shape)`` on its own into ``(B, V, T, D)`` (Eq. 1).
 
     The same weights serve every view. Frames are encoded ``chunk_size`` at a time to bound
@@ -92,18 +93,18 @@ class BaseFrameEncoder(BaseModule):
         self.frozen = frozen
 
     @property
+    @abstractmethod
     def out_dim(self) -> int:
         """Feature size D of the output."""
-        raise NotImplementedError
 
     @property
+    @abstractmethod
     def frame_shape(self) -> Tuple[int, ...]:
         """Shape of one input frame (the trailing dims of the input)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def encode_frames(self, frames: torch.Tensor) -> torch.Tensor:
         """Encode ``(N, *frame_shape)`` frames into ``(N, D)`` features."""
-        raise NotImplementedError
 
     def _finish_init(self, checkpoint: Optional[str]) -> None:
         """Remember ``checkpoint`` for ``self.model`` (see :meth:`init_weights`); freeze if asked."""
