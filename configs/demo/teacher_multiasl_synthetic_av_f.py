@@ -4,7 +4,7 @@ _base_ = [
     '../_base_/schedules/adam_cosine_100e.py', '../_base_/default_runtime.py'
 ]
 embed_dim = 48
-max_epochs = 30
+max_epochs = 20
 model = dict(
     visual_encoder=dict(
         arch='vit_tiny_patch16_224', img_size=64, checkpoint=None, embed_dim=embed_dim,
