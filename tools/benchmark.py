@@ -101,7 +101,7 @@ def view_audio(seconds: float, sample_rate: int, seed: int) -> np.ndarray:
 
 
 def write_recording(folder: str, num_views: int, duration: float, fps: float, width: int,
-                    height: int, audio_rate: int) -> dict:
+                    height: int, audio_rate: int, keyframe_interval: int = 30) -> dict:
     """Write one MultiSensor-Home-style recording, its annotation and human-mask files.
 
     Returns ``dict(filenames, ann_file, mask_file, write_s)``.
@@ -113,7 +113,8 @@ def write_recording(folder: str, num_views: int, duration: float, fps: float, wi
         url = f'01/1-View{view}-Part1.mp4'
         path = osp.join(folder, url)
         write_av_mp4(path, view_frames(num_frames, height, width, seed=view), fps,
-                     view_audio(duration, audio_rate, seed=view), audio_rate)
+                     view_audio(duration, audio_rate, seed=view), audio_rate,
+                     keyframe_interval=keyframe_interval)
         entry[f'video_url_{view}'] = url
         filenames.append(path)
     entry['tricks'] = [dict(start=0.2 * duration, end=0.6 * duration, labels=['Drink']),
@@ -439,7 +440,8 @@ def format_report(results: dict) -> str:
            f"load average {env['loadavg_start']} at start, {env['loadavg_end']} at end; "
            f"median of {results['args']['repeats']})",
            f"Recording: {rec['views']} views, {rec['duration_s']} s, {rec['width']}x"
-           f"{rec['height']} @ {rec['fps']} fps, AAC {rec['audio_rate']} Hz "
+           f"{rec['height']} @ {rec['fps']} fps, keyframe every {rec['keyframe_interval']} "
+           f"frames, AAC {rec['audio_rate']} Hz "
            f"(written in {rec['write_s']:.1f} s)"]
     video = results['video']
     out += ['', f"## 1. Video: {video['frames']} sampled frames of one view (single-threaded "
@@ -485,9 +487,10 @@ def run_all(args: argparse.Namespace) -> dict:
     results = dict(args=vars(args), environment=_environment())
     with tempfile.TemporaryDirectory(prefix='mmvicokd-benchmark-') as folder:
         rec = write_recording(folder, args.views, args.duration, args.fps, args.width,
-                              args.height, args.audio_rate)
+                              args.height, args.audio_rate, args.keyframe_interval)
         results['recording'] = dict(views=args.views, duration_s=args.duration, fps=args.fps,
                                     width=args.width, height=args.height,
+                                    keyframe_interval=args.keyframe_interval,
                                     audio_rate=args.audio_rate, write_s=rec['write_s'])
         view1 = rec['filenames'][0]
         results['video'] = bench_video(view1, args.clip_len, args.repeats)
@@ -540,6 +543,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--duration', type=float, default=30.0,
                         help='seconds per view (MultiSensor-Home: 60)')
     parser.add_argument('--fps', type=float, default=15.0, help='native video frame rate')
+    parser.add_argument('--keyframe-interval', type=_positive_int, default=30,
+                        help='H.264 GOP length in frames (cameras often use 1-2 s)')
     parser.add_argument('--width', type=_even_int, default=320, help='frame width')
     parser.add_argument('--height', type=_even_int, default=240, help='frame height')
     parser.add_argument('--views', type=_positive_int, default=5, help='views per recording')
