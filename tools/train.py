@@ -46,10 +46,31 @@ def merge_args(cfg: Config, args) -> Config:
     return cfg
 
 
+def report_total_batch(cfg: Config, world_size: int) -> str:
+    """The line that says what batch the run really trains with.
+
+    ``train_dataloader.batch_size`` is per process (per GPU); the paper's 12 is the total.
+    """
+    per_gpu = cfg.train_dataloader.batch_size
+    total = per_gpu * world_size
+    scale = cfg.get('auto_scale_lr', {})
+    base = scale.get('base_batch_size')
+    line = f'total batch {total} = {world_size} process(es) x batch_size {per_gpu}'
+    if base is not None and total != base:
+        line += (f'; the config\'s learning rate is set for a total batch of {base}' +
+                 (', scaled by auto_scale_lr' if scale.get('enable') else
+                  ': pass --auto-scale-lr to scale it, or set batch_size to '
+                  f'{base} / {world_size}'))
+    return line
+
+
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(load_config(args), args)
     runner = Runner.from_cfg(cfg)
+    from mmengine.dist import get_world_size
+    from mmengine.logging import print_log
+    print_log(report_total_batch(cfg, get_world_size()), logger='current')
     runner.train()
     shutdown_dist()
     return runner

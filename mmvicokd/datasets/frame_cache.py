@@ -11,7 +11,7 @@ The cache holds the decoding transforms' own outputs, so reading it gives the sa
 - ``video`` np.uint8 (V, T_cache, H, W, 3): grid frames 0..T_cache-1 of each view, T_cache the
   largest per-view T_full (a view shorter than that repeats its last frame, as decoding does);
 - ``fbank`` np.float32 (V, S, M): each view's whole-track kaldi fbank, shorter tracks
-  zero-padded to the longest S (the fbank windows are zero-padded past a track's end anyway);
+  padded to the longest S with the fbank floor (silence), as the windows are past a track's end;
 - ``meta``: a JSON string with the cache format, recording id, views, per-view native frame
   counts and rates, the settings (fps, resize, num_mel_bins, sample_rate), the data root and
   annotation file it was built from, and each view file's name, size and mtime, which tell a
@@ -28,10 +28,10 @@ import numpy as np
 from .functional import multi_view_timing
 from .multisensor_home_dataset import MultiSensorHomeDataset
 from .transforms.decode_multi_view_video import DecodeMultiViewVideo
-from .transforms.load_audio_fbank import LoadAudioFbank
+from .transforms.load_audio_fbank import FBANK_FLOOR, LoadAudioFbank
 from .transforms.multi_view_decord_init import MultiViewDecordInit
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: fbanks padded with the fbank floor instead of 0
 _SETTINGS = ('fps', 'resize', 'num_mel_bins', 'sample_rate')
 
 
@@ -136,8 +136,8 @@ def build_recording_cache(info: dict, path: str, settings: dict, data_root: str)
     video = DecodeMultiViewVideo(resize=settings['resize'])(results)['imgs']
     fbanks = LoadAudioFbank(num_mel_bins=settings['num_mel_bins'],
                             sample_rate=settings['sample_rate']).track_fbanks(results)
-    fbank = np.zeros((len(fbanks), max(len(f) for f in fbanks), settings['num_mel_bins']),
-                     dtype=np.float32)
+    fbank = np.full((len(fbanks), max(len(f) for f in fbanks), settings['num_mel_bins']),
+                    FBANK_FLOOR, dtype=np.float32)
     for v, track in enumerate(fbanks):
         fbank[v, :len(track)] = track
     meta = dict(format=CACHE_FORMAT, recording_id=info['recording_id'], views=info['views'],

@@ -96,15 +96,17 @@ def video_frame_indices(frame_inds: np.ndarray, fps: float, avg_fps: float,
 
 
 def slice_fbank_windows(fbank: np.ndarray, frame_inds: np.ndarray, fps: float,
-                        window_frames: int, frames_per_second: float = 100.0) -> np.ndarray:
-    """Cut (T, Fa, M) windows from one track's fbank (S, M), zero-padded past the end.
+                        window_frames: int, frames_per_second: float = 100.0,
+                        pad_value: float = 0.0) -> np.ndarray:
+    """Cut (T, Fa, M) windows from one track's fbank (S, M), ``pad_value`` past the end.
 
     Window t starts at fbank frame ``round(frame_inds[t] / fps * frames_per_second)`` and is
-    ``window_frames`` (Fa) long; 100 fbank frames per second for a 10 ms shift.
+    ``window_frames`` (Fa) long; 100 fbank frames per second for a 10 ms shift. For a log-mel
+    fbank the right padding is its floor (silence), not 0 (which reads as a loud sound).
     """
     num_fbank, num_bins = fbank.shape
     starts = np.round(np.asarray(frame_inds, dtype=np.float64) / fps * frames_per_second)
-    out = np.zeros((len(starts), window_frames, num_bins), dtype=np.float32)
+    out = np.full((len(starts), window_frames, num_bins), pad_value, dtype=np.float32)
     for t, start in enumerate(starts.astype(np.int64)):
         stop = min(start + window_frames, num_fbank)
         if start < stop:

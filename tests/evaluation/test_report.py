@@ -3,8 +3,8 @@ import pytest
 from mmvicokd.evaluation.report import kd_table
 
 
-def result(method, setting, frame, seq=0.0):
-    return dict(method=method, setting=setting, metrics=dict(frame_mAP=frame, seq_mAP=seq))
+def result(method, setting, seq, frame=0.0):
+    return dict(method=method, setting=setting, metrics=dict(seq_mAP=seq, frame_mAP=frame))
 
 
 def test_kd_table_orders_rows_and_shows_differences_from_student():
@@ -14,15 +14,15 @@ def test_kd_table_orders_rows_and_shows_differences_from_student():
         result('ViCoKD', 'V_S', 39.5),
     ]
     lines = kd_table(results).splitlines()
-    assert lines[0].startswith('| Method | AV_F → V_F (frame_mAP, %)')
+    assert lines[0].startswith('| Method | AV_F → V_F (seq_mAP, %)')  # the paper's metric
     assert lines[2] == '| Teacher (AV_F) | 70.50 | 70.50 |'
     assert lines[3] == '| Student | 50.25 | 40.00 |'
     assert lines[4] == '| ViCoKD | 60.00 (+9.75) | 39.50 (-0.50) |'
 
 
 def test_kd_table_other_metric_and_missing_cells():
-    lines = kd_table([result('Student', 'V_F', 1.0, seq=33.0),
-                      result('CoKD', 'V_S', 2.0, seq=30.0)], metric='seq_mAP').splitlines()
+    lines = kd_table([result('Student', 'V_F', 1.0, frame=33.0),
+                      result('CoKD', 'V_S', 2.0, frame=30.0)], metric='frame_mAP').splitlines()
     assert lines[2] == '| Student | 33.00 | — |'
     assert lines[3] == '| CoKD | — | 30.00 |'  # no V_S student: no difference to show
 

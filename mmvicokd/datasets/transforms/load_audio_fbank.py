@@ -11,6 +11,12 @@ from mmcv.transforms import BaseTransform
 from ..functional import slice_fbank_windows
 
 FBANK_FRAMES_PER_SECOND = 100  # kaldi fbank with a 10 ms frame shift
+#: What kaldi fbank gives for silence: log of its energy floor, float32 machine epsilon.
+FBANK_FLOOR = float(np.log(np.finfo(np.float32).eps))
+#: AST's normalisation of kaldi fbank features (Gong et al., 2021; AudioSet statistics):
+#: x -> (x - AST_FBANK_MEAN) / (2 * AST_FBANK_STD).
+AST_FBANK_MEAN = -4.2677393
+AST_FBANK_STD = 4.5689974
 
 
 def decode_audio_track(filename: str, where: str) -> tuple[np.ndarray, int]:
@@ -58,11 +64,15 @@ class LoadAudioFbank(BaseTransform):
 
     Per view: decode the track once (PyAV), mono, resample to ``sample_rate``, one kaldi fbank
     over the whole track, then cut Fa = round(window * 100) fbank frames starting at
-    round(frame_ind / fps * 100) for every sampled frame, zero-padded past the end.
+    round(frame_ind / fps * 100) for every sampled frame. Windows past the end of a track are
+    padded with :data:`FBANK_FLOOR` (what kaldi gives for silence; 0 would read as a loud
+    sound). With ``normalize`` (the default, for the AST encoder) the windows are then
+    normalised as AST's feature extractor does: ``(x - (-4.2677)) / (2 * 4.5690)``, so
+    silence becomes ``(FBANK_FLOOR + 4.2677) / 9.1380 = -1.2776``.
 
     After :class:`LoadMultiViewCache` the whole-track fbanks come from the cache
-    (``cached_fbank``, built by :meth:`track_fbanks`; shorter tracks zero-padded to the longest,
-    which the windows pad with zeros anyway) and only the slicing runs.
+    (``cached_fbank``, built by :meth:`track_fbanks`; shorter tracks padded to the longest with
+    the floor, as the windows are) and only the slicing and normalisation run.
 
     Required keys: ``recording_id``, ``ann_file``, ``filenames`` (V), ``frame_inds`` (T,),
     ``fps``; from the cache also ``cached_fbank`` (V, S, num_mel_bins) and ``frame_cache``.
@@ -76,13 +86,15 @@ class LoadAudioFbank(BaseTransform):
         window (float): Seconds of audio per frame (Fa = round(window * 100)). Defaults to 0.4,
             one 2.5-FPS frame period.
         sample_rate (int): Rate the fbank is computed at. Defaults to 16000.
+        normalize (bool): Apply AST's normalisation. Defaults to True.
     """
 
     def __init__(self, num_mel_bins: int = 128, window: float = 0.4,
-                 sample_rate: int = 16000) -> None:
+                 sample_rate: int = 16000, normalize: bool = True) -> None:
         self.num_mel_bins = num_mel_bins
         self.window = window
         self.sample_rate = sample_rate
+        self.normalize = normalize
         self.window_frames = int(round(window * FBANK_FRAMES_PER_SECOND))
         if self.window_frames < 1:
             raise ValueError(f'window must cover at least one 10 ms fbank frame, got {window}')
@@ -113,12 +125,16 @@ class LoadAudioFbank(BaseTransform):
     def transform(self, results: dict) -> dict:
         fbanks = (self._from_cache(results) if 'cached_fbank' in results
                   else self.track_fbanks(results))
-        results['audio'] = np.stack([
+        audio = np.stack([
             slice_fbank_windows(fbank, results['frame_inds'], results['fps'],
-                                self.window_frames, FBANK_FRAMES_PER_SECOND)
+                                self.window_frames, FBANK_FRAMES_PER_SECOND, FBANK_FLOOR)
             for fbank in fbanks])
+        if self.normalize:
+            audio = (audio - AST_FBANK_MEAN) / (2 * AST_FBANK_STD)
+        results['audio'] = audio.astype(np.float32)
         return results
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(num_mel_bins={self.num_mel_bins}, '
-                f'window={self.window}, sample_rate={self.sample_rate})')
+                f'window={self.window}, sample_rate={self.sample_rate}, '
+                f'normalize={self.normalize})')

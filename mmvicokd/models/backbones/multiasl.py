@@ -25,8 +25,10 @@ What we follow and what is ours:
   ``loss_actionness_av`` and ``loss_actionness_fusion`` = GCE of the two actionness branches.
   Pseudo-labels always come from the top-k selection (also under frame supervision, where
   ``frame_label`` reaches the CAS through ``loss_frame``).
-* Predictions follow the interfaces contract (``sigmoid(seq_logits)``); ``cas_top`` is
-  returned too, for anyone who wants the authors' test-time score.
+* Recording scores: the authors score recordings with ``sigmoid(cas_top)`` and never
+  evaluate the CLS head. ``seq_score='cas_top'`` (the default) does the same: ``score_logits``
+  = ``cas_top``, which the recognizer's ``predict_scores`` uses; ``seq_score='cls'`` scores
+  with the CLS head (``score_logits`` = ``seq_logits``). Training is the same either way.
 * ``frame_logits`` is the CAS. ``view_frame_logits`` applies the same CAS classifier to each
   view's own concatenation [F_AV_v, F_Fusion_v] (no new parameters): a per-view reading of the
   classifier the frame loss trains, so view-level terms (view consistency) act on it.
@@ -62,13 +64,20 @@ class MultiASL(BaseModule):
         dropout: Transformer dropout (authors: 0.1).
         topk_divisor: k = max(1, T // topk_divisor) frames selected per class (authors: 8).
         gce_q: exponent of the generalised cross-entropy (authors: 0.7).
+        seq_score: what scores a recording at test time: ``'cas_top'`` (authors) or ``'cls'``
+            (the CLS head).
         init_cfg: MMEngine initialisation config.
     """
 
     def __init__(self, in_dim: int, num_classes: int, num_views: int,
                  num_temporal_layers: int = 1, temporal_heads: int = 4, dropout: float = 0.1,
-                 topk_divisor: int = 8, gce_q: float = 0.7, init_cfg: Optional[dict] = None):
+                 topk_divisor: int = 8, gce_q: float = 0.7, seq_score: str = 'cas_top',
+                 init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
+        if seq_score not in ('cas_top', 'cls'):
+            raise ValueError(f"MultiASL: seq_score must be 'cas_top' or 'cls', got "
+                             f'{seq_score!r}')
+        self.seq_score = seq_score
         self.in_dim = in_dim
         self.num_classes = num_classes
         self.num_views = num_views
@@ -91,7 +100,8 @@ class MultiASL(BaseModule):
             dict with ``fusion`` (B, V, T, D): per-view temporal features F_Fusion (Eq. 4);
             ``seq_logits`` (B, C); ``frame_logits`` (B, T, C): the CAS; ``view_frame_logits``
             (B, V, T, C); ``actionness_av``, ``actionness_fusion`` (B, T): probabilities;
-            ``cas_top`` (B, C); ``topk_indices`` (B, k, C), k = max(1, T // topk_divisor).
+            ``cas_top`` (B, C); ``topk_indices`` (B, k, C), k = max(1, T // topk_divisor);
+            ``score_logits`` (B, C): ``cas_top`` or ``seq_logits`` (see ``seq_score``).
         """
         check_fusion_input(av, self.in_dim, self.num_views, type(self).__name__)
         b, v, t, d = av.shape
@@ -113,7 +123,8 @@ class MultiASL(BaseModule):
         return dict(fusion=fusion, view_frame_logits=view_frame_logits, frame_logits=cas,
                     seq_logits=seq_logits, actionness_av=actionness_av,
                     actionness_fusion=actionness_fusion, cas_top=cas_top,
-                    topk_indices=topk_indices)
+                    topk_indices=topk_indices,
+                    score_logits=cas_top if self.seq_score == 'cas_top' else seq_logits)
 
     def aux_losses(self, outputs: Dict[str, torch.Tensor], gt_label: torch.Tensor,
                    frame_label: Optional[torch.Tensor] = None,

@@ -13,8 +13,11 @@ reading, all choices ours:
    embedding, run on each view's fused sequence, giving F_Fusion (B, V, T, D); keeping one
    sequence per view keeps per-view frame scores for view-level losses;
 4. heads: a shared linear frame classifier per view (``view_frame_logits``), max over views
-   for ``frame_logits`` (an action counts when any sensor sees it), and max over time of the
-   frame logits for ``seq_logits`` (multiple-instance max pooling for the weak labels).
+   for ``frame_logits`` (an action counts when any sensor sees it); for ``seq_logits`` each
+   view's F_Fusion is average-pooled over time and classified by the same linear classifier
+   (the paper's §3.1: "temporal average pooling, then classification"), then max over views.
+   Sharing the classifier keeps the frame head trained under sequence-only supervision, and
+   since the classifier is linear, ``seq_logits = max_v mean_t view_frame_logits``.
 
 No auxiliary loss: :meth:`MultiTrans.aux_losses` returns ``{}``.
 
@@ -70,7 +73,8 @@ class MultiTrans(BaseModule):
         Returns:
             dict with ``fusion`` (B, V, T, D): F_Fusion (Eq. 4); ``view_frame_logits``
             (B, V, T, C); ``frame_logits`` (B, T, C) = max over views of
-            ``view_frame_logits``; ``seq_logits`` (B, C) = max over time of ``frame_logits``.
+            ``view_frame_logits``; ``seq_logits`` (B, C) = max over views of the classifier
+            on each view's F_Fusion averaged over time.
         """
         check_fusion_input(av, self.in_dim, self.num_views, type(self).__name__)
         b, v, t, d = av.shape
@@ -80,7 +84,7 @@ class MultiTrans(BaseModule):
 
         view_frame_logits = self.frame_head(fusion)
         frame_logits = view_frame_logits.amax(dim=1)
-        seq_logits = frame_logits.amax(dim=1)
+        seq_logits = self.frame_head(fusion.mean(dim=2)).amax(dim=1)
         return dict(fusion=fusion, view_frame_logits=view_frame_logits,
                     frame_logits=frame_logits, seq_logits=seq_logits)
 

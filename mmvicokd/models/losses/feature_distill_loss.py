@@ -23,18 +23,28 @@ class FeatureDistillLoss(nn.Module):
     ``('attn', 'av')`` gives CoKD/ViCoKD, ``('visual', 'audio')`` ModalKD (audio against
     pseudo-audio), ``('fusion',)`` DualKD.
 
+    Reduction over the D channels: ``'sum'`` (the default) is Eq. 7 as written, and the
+    real-data configs (ViT-S, D=384) use it, as the paper does with all weights 1.0. The demo
+    (D=48 encoders trained from scratch) uses ``'mean'``: summed over D, this term started 3x
+    larger than the student's whole task loss and dominated it (see README, "Loss scales").
+
     Args:
         features: names of the recognizers' output features to align, each (B, V, T, D).
+        reduction: ``'sum'`` over D (Eq. 7) or ``'mean'`` over D (1/D of ``'sum'``).
         loss_weight: factor on the loss.
     """
 
-    def __init__(self, features: Sequence[str] = ('attn', 'av'),
+    def __init__(self, features: Sequence[str] = ('attn', 'av'), reduction: str = 'sum',
                  loss_weight: float = 1.0) -> None:
         super().__init__()
         if isinstance(features, str) or not features:
             raise ValueError('FeatureDistillLoss: features must be a non-empty sequence of '
                              f'names, got {features!r}')
+        if reduction not in ('sum', 'mean'):
+            raise ValueError(f"FeatureDistillLoss: reduction must be 'sum' or 'mean', got "
+                             f'{reduction!r}')
         self.features = tuple(features)
+        self.reduction = reduction
         self.loss_weight = loss_weight
 
     def forward(self, student_outputs: Dict[str, torch.Tensor],
@@ -42,4 +52,4 @@ class FeatureDistillLoss(nn.Module):
         """Outputs of ``extract_feat`` of student and teacher -> scalar."""
         student = _pick(student_outputs, self.features, 'student')
         teacher = _pick(teacher_outputs, self.features, 'teacher')
-        return self.loss_weight * feature_distill(student, teacher)
+        return self.loss_weight * feature_distill(student, teacher, self.reduction)

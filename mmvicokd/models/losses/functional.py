@@ -3,7 +3,7 @@ view-consistency terms (Eq. 7-10). Plain tensor functions; registered modules wr
 
 Shapes: B batch, V views, T frames, D feature dim, C classes, N rows (samples or frames).
 """
-from typing import Mapping, Optional, Sequence, Union
+from typing import Dict, Mapping, Optional, Sequence, Union
 
 import torch
 import torch.nn.functional as F
@@ -72,20 +72,30 @@ def _feature_pairs(student_feats: Features, teacher_feats: Features):
     return [(str(i), s, t) for i, (s, t) in enumerate(zip(student_feats, teacher_feats))]
 
 
-def feature_distill(student_feats: Features, teacher_feats: Features) -> torch.Tensor:
+def feature_distill(student_feats: Features, teacher_feats: Features,
+                    reduction: str = 'sum') -> torch.Tensor:
     """Feature distillation, Eq. 7.
 
-    For each named feature, the squared L2 norm over D of the teacher-student difference per
+    For each named feature, the squared L2 distance of the teacher-student difference per
     frame, averaged over frames, views and batch; the features' terms are summed (Eq. 7 sums
     the ``attn`` and ``av`` terms). The teacher is detached.
+
+    ``reduction='sum'`` is Eq. 7 exactly: the squared norm sums over the D channels, so the
+    loss grows with D (D=384 for ViT-S). ``'mean'`` averages over D instead (the loss is then
+    exactly 1/D of the ``'sum'`` value), which keeps it on the scale of the task losses
+    whatever the width.
 
     Args:
         student_feats: dict name -> (B, V, T, D) tensor, or a sequence of such tensors.
         teacher_feats: the teacher's features, same names/order and shapes.
+        reduction: ``'sum'`` (Eq. 7) or ``'mean'`` over D.
 
     Returns:
         Scalar loss.
     """
+    if reduction not in ('sum', 'mean'):
+        raise ValueError(f"feature_distill: reduction must be 'sum' or 'mean', got "
+                         f'{reduction!r}')
     pairs = _feature_pairs(student_feats, teacher_feats)
     if not pairs:
         raise ValueError('feature_distill got no features')
@@ -94,7 +104,9 @@ def feature_distill(student_feats: Features, teacher_feats: Features) -> torch.T
         if student.shape != teacher.shape:
             raise ValueError(f'feature_distill: feature {name!r} has student shape '
                              f'{tuple(student.shape)} and teacher shape {tuple(teacher.shape)}')
-        total = total + (student - teacher.detach()).pow(2).sum(dim=-1).mean()
+        sq = (student - teacher.detach()).pow(2)
+        per_frame = sq.sum(dim=-1) if reduction == 'sum' else sq.mean(dim=-1)
+        total = total + per_frame.mean()
     return total
 
 
@@ -191,3 +203,40 @@ def view_consistency(probs: torch.Tensor, masks: Optional[torch.Tensor] = None,
         masks = masks.bool()
         weighted = weighted * (masks[:, first] & masks[:, second])
     return weighted.sum(dim=(1, 2)).mean() / (first.numel() * num_frames)
+
+
+def view_consistency_stats(probs: torch.Tensor,
+                           masks: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:
+    """What decides whether Eq. 10 acts, for logging (no gradient).
+
+    Over all view pairs ``i < j`` and frames: ``covisible`` is the fraction of (pair, frame)
+    entries where both masks are set (1 without masks); ``weight`` the mean confidence weight
+    ``w = max p_i * max p_j`` and ``js`` the mean Jensen-Shannon divergence over those
+    co-visible entries (0 when there is none). The loss of Eq. 10 with JS and masks is about
+    ``covisible * weight * js`` (exactly, when w and JS are uncorrelated).
+
+    Args:
+        probs: (B, V, T, C) per-view class distributions, V >= 2.
+        masks: (B, V, T) bool human-visibility masks, or None.
+
+    Returns:
+        dict of scalar tensors ``covisible``, ``weight``, ``js``.
+    """
+    if probs.ndim != 4 or probs.shape[1] < 2:
+        raise ValueError('view_consistency_stats expects probs (B, V, T, C) with V >= 2; got '
+                         f'{tuple(probs.shape)}')
+    with torch.no_grad():
+        first, second = torch.triu_indices(probs.shape[1], probs.shape[1], offset=1,
+                                           device=probs.device)
+        p_i, p_j = probs[:, first], probs[:, second]
+        weight = p_i.amax(dim=-1) * p_j.amax(dim=-1)  # (B, P, T)
+        js = js_divergence(p_i, p_j)
+        if masks is None:
+            both = torch.ones_like(weight, dtype=torch.bool)
+        else:
+            masks = masks.bool()
+            both = masks[:, first] & masks[:, second]
+        count = both.sum()
+        denom = count.clamp(min=1).to(weight.dtype)
+        return dict(covisible=count.to(weight.dtype) / both.numel(),
+                    weight=(weight * both).sum() / denom, js=(js * both).sum() / denom)

@@ -1,11 +1,11 @@
 """View-aware consistency loss (Eq. 9-10)."""
-from typing import Optional
+from typing import Dict, Optional
 
 import torch
 from mmaction.registry import MODELS
 from torch import nn
 
-from .functional import view_consistency
+from .functional import view_consistency, view_consistency_stats
 
 
 @MODELS.register_module()
@@ -40,3 +40,10 @@ class ViewConsistencyLoss(nn.Module):
         probs = view_frame_logits.softmax(dim=-1)
         return self.loss_weight * view_consistency(probs, human_mask, self.use_confidence,
                                                    self.use_mask, self.divergence)
+
+    def stats(self, view_frame_logits: torch.Tensor,
+              human_mask: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:
+        """``covisible``, ``weight`` (mean w) and ``js`` of :func:`view_consistency_stats`,
+        for logging; the masks count only when ``use_mask`` is set."""
+        return view_consistency_stats(view_frame_logits.detach().softmax(dim=-1),
+                                      human_mask if self.use_mask else None)

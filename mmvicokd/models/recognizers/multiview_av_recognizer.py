@@ -170,7 +170,9 @@ class MultiViewAVRecognizer(BaseModel):
 
         Returns:
             ``loss_seq``; ``loss_frame`` (frame supervision, on (B·T, C)); the backbone's
-            auxiliary losses; ``loss_vc`` if ``consistency_loss`` is set.
+            auxiliary losses; ``loss_vc`` if ``consistency_loss`` is set, with the logged-only
+            statistics ``vc_covisible`` (fraction of co-visible view-pair frames),
+            ``vc_weight`` (their mean confidence weight w) and ``vc_js`` (their mean JS).
         """
         batch, views, frames, classes = feats['view_frame_logits'].shape
         device = feats['seq_logits'].device
@@ -194,6 +196,10 @@ class MultiViewAVRecognizer(BaseModel):
         losses.update(aux)
         if self.consistency_loss is not None:
             losses['loss_vc'] = self.consistency_loss(feats['view_frame_logits'], human_mask)
+            # logged, not added to the total (no 'loss' in the names): whether Eq. 10 acts
+            for name, value in self.consistency_loss.stats(feats['view_frame_logits'],
+                                                           human_mask).items():
+                losses[f'vc_{name}'] = value
         return losses
 
     def loss(self, inputs: Dict[str, torch.Tensor],
@@ -201,12 +207,26 @@ class MultiViewAVRecognizer(BaseModel):
         """Training losses (see :meth:`loss_from_feats`)."""
         return self.loss_from_feats(self.extract_feat(inputs), data_samples)
 
+    @staticmethod
+    def predict_scores(feats: Dict[str, torch.Tensor]) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Test-time probabilities from :meth:`extract_feat`'s outputs.
+
+        A backbone that scores recordings with something other than its trained sequence head
+        returns ``score_logits`` (B, C) (MultiASL with ``seq_score='cas_top'``, the authors'
+        choice); otherwise ``seq_logits`` is used.
+
+        Returns:
+            ``seq_scores`` (B, C) = sigmoid(score_logits or seq_logits) and ``frame_scores``
+            (B, T, C) = sigmoid(frame_logits).
+        """
+        seq = feats['score_logits'] if 'score_logits' in feats else feats['seq_logits']
+        return seq.sigmoid(), feats['frame_logits'].sigmoid()
+
     def predict(self, inputs: Dict[str, torch.Tensor], data_samples: Sequence) -> List:
-        """Set ``pred_score`` (C,) = sigmoid(seq_logits) and ``pred_frame_score`` (T, C) =
-        sigmoid(frame_logits) on each data sample and return the samples."""
-        feats = self.extract_feat(inputs)
-        seq_scores = feats['seq_logits'].sigmoid().detach()
-        frame_scores = feats['frame_logits'].sigmoid().detach()
+        """Set ``pred_score`` (C,) and ``pred_frame_score`` (T, C) (see
+        :meth:`predict_scores`) on each data sample and return the samples."""
+        seq_scores, frame_scores = (s.detach() for s in
+                                    self.predict_scores(self.extract_feat(inputs)))
         if len(data_samples) != seq_scores.shape[0]:
             raise ValueError(f'MultiViewAVRecognizer: {len(data_samples)} data samples for a '
                              f'batch of {seq_scores.shape[0]}')

@@ -4,7 +4,8 @@ import torch
 import torchaudio
 
 from mmvicokd.datasets.transforms import LoadAudioFbank
-from mmvicokd.datasets.transforms.load_audio_fbank import decode_audio_track
+from mmvicokd.datasets.transforms.load_audio_fbank import (FBANK_FLOOR, decode_audio_track,
+                                                           kaldi_fbank)
 
 from ..fixtures import write_recording
 
@@ -30,7 +31,7 @@ def test_windows_match_a_direct_kaldi_call(data_info, index, rate):
     info = data_info(index)
     assert decode_audio_track(info['filenames'][0], 'test')[1] == rate
     frame_inds = [0, 3, 7, 12]
-    audio = LoadAudioFbank()(_results(info, frame_inds))['audio']
+    audio = LoadAudioFbank(normalize=False)(_results(info, frame_inds))['audio']
     assert audio.shape == (3, 4, 40, 128) and audio.dtype == np.float32
     for v, filename in enumerate(info['filenames']):
         fbank = _direct_fbank(filename)
@@ -47,15 +48,33 @@ def test_each_view_hears_its_own_tone(data_info):
     assert peak_bins[0] < peak_bins[1] < peak_bins[2]
 
 
-def test_window_past_the_track_end_is_zero_padded(data_info):
+def test_window_past_the_track_end_is_padded_with_silence(data_info):
     info = data_info(0)
     # a 0.6 s window at grid frame 14 covers fbank frames 560..619 of a ~6 s (~600) track
-    audio = LoadAudioFbank(window=0.6)(_results(info, [14]))['audio']
+    audio = LoadAudioFbank(window=0.6, normalize=False)(_results(info, [14]))['audio']
     assert audio.shape == (3, 1, 60, 128)
     real = _direct_fbank(info['filenames'][0]).shape[0] - 560
     assert 0 < real < 60
-    assert np.all(audio[:, 0, real:] == 0)
-    assert np.all(audio[:, 0, :real] != 0)
+    # kaldi's floor: log(float32 eps) = log(2 ** -23) = -23 * log(2)
+    assert FBANK_FLOOR == pytest.approx(-15.942385, abs=1e-6)
+    assert np.all(audio[:, 0, real:] == np.float32(FBANK_FLOOR))
+    assert np.all((audio[:, 0, :real] > FBANK_FLOOR).any(axis=-1))  # every real frame has sound
+
+
+def test_kaldi_fbank_of_silence_is_the_floor():
+    silence = kaldi_fbank(np.zeros(16000, dtype=np.float32), 16000)
+    np.testing.assert_allclose(silence, FBANK_FLOOR, rtol=0, atol=1e-5)
+
+
+def test_ast_normalisation_by_hand(data_info):
+    info = data_info(0)
+    raw = LoadAudioFbank(window=0.6, normalize=False)(_results(dict(info), [3, 14]))['audio']
+    norm = LoadAudioFbank(window=0.6)(_results(dict(info), [3, 14]))['audio']
+    # (x + 4.2677393) / (2 * 4.5689974) = (x + 4.2677393) / 9.1379948
+    np.testing.assert_allclose(norm, (raw + 4.2677393) / 9.1379948, rtol=1e-5, atol=1e-5)
+    # silence past the end: (-15.942385 + 4.2677393) / 9.1379948 = -1.2775938
+    assert norm[0, 1, -1, 0] == pytest.approx(-1.2775938, abs=1e-5)
+    assert norm.dtype == np.float32
 
 
 def test_window_length_and_bins_are_configurable(data_info):
@@ -75,5 +94,5 @@ def test_mp4_without_audio_names_recording_and_file(tmp_path, data_info):
 
 
 def test_repr():
-    assert repr(LoadAudioFbank()) == \
-        'LoadAudioFbank(num_mel_bins=128, window=0.4, sample_rate=16000)'
+    assert repr(LoadAudioFbank()) == (
+        'LoadAudioFbank(num_mel_bins=128, window=0.4, sample_rate=16000, normalize=True)')

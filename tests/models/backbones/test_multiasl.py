@@ -81,3 +81,36 @@ def test_aux_losses_are_the_authors_terms():
                                generalized_ce(out['actionness_fusion'], pseudo, 0.7))
     with pytest.raises(ValueError, match='gt_label'):
         model.aux_losses(out, gt[:, :-1], None, None)
+
+
+def test_recording_score_is_cas_top_by_default_as_the_authors():
+    model = build()
+    with torch.no_grad():
+        out = model(torch.randn(B, V, 16, D))
+    assert model.seq_score == 'cas_top'
+    torch.testing.assert_close(out['score_logits'], out['cas_top'])
+
+
+def test_recording_score_from_the_cls_head_on_request():
+    model = build(seq_score='cls')
+    with torch.no_grad():
+        out = model(torch.randn(B, V, 16, D))
+    torch.testing.assert_close(out['score_logits'], out['seq_logits'])
+    assert not torch.allclose(out['score_logits'], out['cas_top'])
+
+
+def test_recognizer_scores_recordings_with_score_logits():
+    from mmvicokd.models.recognizers.multiview_av_recognizer import MultiViewAVRecognizer
+    logits = torch.tensor([[0.0, 2.0]])
+    feats = dict(seq_logits=logits, score_logits=-logits, frame_logits=torch.zeros(1, 3, 2))
+    seq, frame = MultiViewAVRecognizer.predict_scores(feats)
+    torch.testing.assert_close(seq, torch.sigmoid(-logits))
+    torch.testing.assert_close(frame, torch.full((1, 3, 2), 0.5))
+    del feats['score_logits']
+    torch.testing.assert_close(MultiViewAVRecognizer.predict_scores(feats)[0],
+                               torch.sigmoid(logits))
+
+
+def test_unknown_seq_score_is_an_error():
+    with pytest.raises(ValueError, match='seq_score'):
+        build(seq_score='max')

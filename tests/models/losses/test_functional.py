@@ -6,7 +6,8 @@ import torch
 import torch.nn.functional as F
 
 from mmvicokd.models.losses.functional import (feature_distill, js_divergence, kl_divergence,
-                                               logit_distill, two_way_loss, view_consistency)
+                                               logit_distill, two_way_loss, view_consistency,
+                                               view_consistency_stats)
 
 LN2, LN43 = math.log(2.0), math.log(4.0 / 3.0)
 
@@ -79,6 +80,23 @@ def test_feature_distill_means_over_views_and_batch():
     teacher = torch.zeros(2, 2, 1, 3)
     teacher[0, 1, 0] = torch.tensor([1.0, 1.0, 2.0])  # one of 4 (b, v, t) frames: norm^2 6
     assert feature_distill([student], [teacher]).item() == pytest.approx(6.0 / 4)
+
+
+def test_feature_distill_mean_reduction_is_sum_over_d():
+    # same case as the hand value above (D=2): attn 2.5 / 2, av 2.5 / 2 -> 2.5
+    s_attn = torch.tensor([[[[1.0, 2.0], [0.0, 0.0]]]])
+    s_av = torch.ones(1, 1, 2, 2)
+    t_attn = torch.zeros(1, 1, 2, 2)
+    t_av = torch.tensor([[[[0.0, 1.0], [1.0, 3.0]]]])
+    args = dict(attn=s_attn, av=s_av), dict(attn=t_attn, av=t_av)
+    assert feature_distill(*args, reduction='mean').item() == pytest.approx(2.5)
+    torch.manual_seed(0)
+    s, t = torch.randn(2, 3, 4, 48), torch.randn(2, 3, 4, 48)
+    total = feature_distill([s], [t]).item()
+    assert total == pytest.approx(48 * feature_distill([s], [t], reduction='mean').item(),
+                                  rel=1e-6)
+    with pytest.raises(ValueError, match='reduction'):
+        feature_distill([s], [t], reduction='max')
 
 
 def test_feature_distill_errors():
@@ -229,3 +247,22 @@ def test_view_consistency_errors():
         view_consistency(probs, None)
     with pytest.raises(ValueError, match="'js' or 'kl'"):
         view_consistency(probs, masks, divergence='l2')
+
+
+def test_view_consistency_stats_hand_values():
+    probs, masks = _three_views()
+    masks[0, 1, 1] = False  # pairs (0,1), (1,2) lose t1: 4 of 6 (pair, frame) entries left
+    stats = view_consistency_stats(probs, masks)
+    assert stats['covisible'].item() == pytest.approx(4 / 6)
+    # co-visible: (0,1,t0) w=1 JS=ln2; (0,2,t0) w=1 JS=0; (0,2,t1) w=1/4 JS=0; (1,2,t0) w=1 ln2
+    assert stats['weight'].item() == pytest.approx((1 + 1 + 0.25 + 1) / 4)
+    assert stats['js'].item() == pytest.approx(2 * LN2 / 4, rel=1e-5)
+    unmasked = view_consistency_stats(probs)
+    assert unmasked['covisible'].item() == 1.0
+    assert unmasked['weight'].item() == pytest.approx((1 + 0.5 + 1 + 0.25 + 1 + 0.5) / 6)
+
+
+def test_view_consistency_stats_without_covisible_frames_are_zero():
+    probs, masks = _three_views()
+    stats = view_consistency_stats(probs, torch.zeros_like(masks))
+    assert [stats[k].item() for k in ('covisible', 'weight', 'js')] == [0.0, 0.0, 0.0]

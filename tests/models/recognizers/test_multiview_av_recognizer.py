@@ -124,7 +124,8 @@ def test_train_step_decreases_loss_and_predicts(backbone, variant):
                                   call['frame_label'], call['human_mask'])
     assert keys == base | set(aux)
 
-    # predict: sigmoid of the sequence and frame logits
+    # predict: sigmoid of the recording-score logits (the sequence logits unless the backbone
+    # scores with something else, as MultiASL's cas_top) and of the frame logits
     model.eval()
     predictions = model.val_step(make_batch())
     assert len(predictions) == B
@@ -133,7 +134,8 @@ def test_train_step_decreases_loss_and_predicts(backbone, variant):
     for i, sample in enumerate(predictions):
         assert sample.pred_score.shape == (C,)
         assert sample.pred_frame_score.shape == (T, C)
-        torch.testing.assert_close(sample.pred_score, feats['seq_logits'][i].sigmoid())
+        score_logits = feats.get('score_logits', feats['seq_logits'])
+        torch.testing.assert_close(sample.pred_score, score_logits[i].sigmoid())
         torch.testing.assert_close(sample.pred_frame_score, feats['frame_logits'][i].sigmoid())
 
 
@@ -184,6 +186,14 @@ def test_consistency_loss_and_human_mask():
             model(data['inputs'])['view_frame_logits'],
             torch.stack([s.human_mask for s in data['data_samples']]))
         torch.testing.assert_close(losses['loss_vc'], expected)
+        # logged (not summed) statistics that show whether Eq. 10 acts
+        assert {'vc_covisible', 'vc_weight', 'vc_js'} <= set(losses)
+        assert 0 <= losses['vc_covisible'].item() <= 1
+        assert 1 / C ** 2 <= losses['vc_weight'].item() <= 1
+        total, log_vars = model.parse_losses(losses)
+        assert total.item() == pytest.approx(
+            sum(v.item() for k, v in losses.items() if k.startswith('loss')), rel=1e-6)
+        assert 'vc_weight' in log_vars
     data = model.data_preprocessor(make_batch(with_mask=False), True)
     with pytest.raises(KeyError, match='human_mask'):
         model(**data, mode='loss')
