@@ -1,0 +1,1 @@
+"""Running trained models outside the Runner: loading a checkpoint, whole-recording inference."""
