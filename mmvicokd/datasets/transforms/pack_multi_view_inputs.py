@@ -7,7 +7,8 @@ from mmaction.registry import TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmcv.transforms import BaseTransform
 
-_SOURCES = dict(video='imgs', audio='audio')
+_SOURCES = dict(video='imgs', audio='audio', visual_feat='visual_feat',
+                audio_feat='audio_feat')
 _META_KEYS = ('recording_id', 'views', 'supervision')
 
 
@@ -17,19 +18,22 @@ class PackMultiViewInputs(BaseTransform):
 
     Required keys: ``recording_id``, ``ann_file``, ``views``, ``supervision``, ``gt_label``
     (C,), ``frame_label`` (T, C), ``frame_inds`` (T,), and per packed input ``imgs``
-    (V, T, H, W, 3) uint8 for ``'video'``, ``audio`` (V, T, Fa, M) float32 for ``'audio'``.
+    (V, T, H, W, 3) uint8 for ``'video'``, ``audio`` (V, T, Fa, M) float32 for ``'audio'``,
+    ``visual_feat`` / ``audio_feat`` (V, T, D) (:class:`LoadMultiViewFeatures`) for the cached
+    encoder features of the same names.
     Optional keys: ``human_mask`` (V, T) bool.
 
     Added keys:
         - ``inputs``: dict with ``video`` uint8 tensor (V, T, 3, H, W) and/or ``audio``
-          float32 tensor (V, T, Fa, M).
+          float32 tensor (V, T, Fa, M), or ``visual_feat`` / ``audio_feat`` float32 tensors
+          (V, T, D).
         - ``data_samples``: ``ActionDataSample`` with data fields ``gt_label`` (C,) float,
           ``frame_label`` (T, C) float, ``frame_inds`` (T,) long, ``human_mask`` (V, T) bool (if
           loaded) and metainfo ``recording_id``, ``views``, ``supervision``.
 
     Args:
-        keys (Sequence[str]): Inputs to pack, from ``'video'`` and ``'audio'``.
-            Defaults to ``('video', 'audio')``.
+        keys (Sequence[str]): Inputs to pack, from ``'video'``, ``'audio'``,
+            ``'visual_feat'`` and ``'audio_feat'``. Defaults to ``('video', 'audio')``.
     """
 
     def __init__(self, keys: Sequence[str] = ('video', 'audio')) -> None:

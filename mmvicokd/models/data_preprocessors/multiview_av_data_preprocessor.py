@@ -12,8 +12,9 @@ class MultiViewAVDataPreprocessor(BaseDataPreprocessor):
 
     ``video`` uint8 (V, T, 3, H, W) per sample becomes float (B, V, T, 3, H, W) normalised
     per channel as (x - mean) / std on the 0-255 scale; the cast happens after the move, so
-    uint8 crosses to the device. Every other key (``audio`` (V, T, Fa, 128)) is stacked to
-    (B, ...) and cast to float. Data samples are moved along and otherwise kept.
+    uint8 crosses to the device. Every other key (``audio`` (V, T, Fa, 128), cached encoder
+    features ``visual_feat`` / ``audio_feat`` (V, T, D)) is stacked to (B, ...) and cast to
+    float. Data samples are moved along and otherwise kept.
 
     Args:
         mean (Sequence[float]): Per-channel (RGB) mean, 0-255 scale. Defaults to 127.5, the

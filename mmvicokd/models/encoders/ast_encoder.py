@@ -59,6 +59,8 @@ class ASTEncoder(BaseFrameEncoder):
         checkpoint: local weight file of the ViT, loaded strictly.
         frozen: freeze the encoder (no gradients, eval mode, ``no_grad`` forward).
         chunk_size: windows per forward call.
+        with_cp: activation checkpointing per Transformer block (timm's
+            ``set_grad_checkpointing``).
 
     Shapes: input ``(B, V, T, Fa, 128)`` (time × frequency), output ``(B, V, T, D)``.
     """
@@ -67,8 +69,8 @@ class ASTEncoder(BaseFrameEncoder):
                  input_fdim: int = 128, input_tdim: int = 40, fstride: int = 10,
                  tstride: int = 10, global_pool: str = 'token', out_dim: Optional[int] = None,
                  checkpoint: Optional[str] = None, frozen: bool = False,
-                 chunk_size: int = 256):
-        super().__init__(chunk_size=chunk_size, frozen=frozen)
+                 chunk_size: int = 256, with_cp: bool = False):
+        super().__init__(chunk_size=chunk_size, frozen=frozen, with_cp=with_cp)
         if global_pool not in ('token', 'avg'):
             raise ValueError(f"ASTEncoder global_pool must be 'token' or 'avg', "
                              f'got {global_pool!r}')

@@ -69,8 +69,15 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
     """Encode every frame of ``(B, V, T, *frame_shape)`` on its own into ``(B, V, T, D)`` (Eq. 1).
 
     The same weights serve every view. Frames are encoded ``chunk_size`` at a time to bound
-    memory. A frozen encoder has ``requires_grad=False``, stays in eval mode under ``train()``
-    and runs under ``no_grad``.
+    memory (while tracing, e.g. for ONNX export, in one call, so that B, V and T stay dynamic in
+    the graph). A frozen encoder has ``requires_grad=False``, stays in eval mode under
+    ``train()`` and runs under ``no_grad``. With ``with_cp`` a trainable encoder keeps only
+    each Transformer block's input for backward and recomputes the rest (activation
+    checkpointing, ``torch.utils.checkpoint`` per block through timm's
+    ``set_grad_checkpointing``).
+
+    A frozen encoder's features can be computed once (``tools/extract_features.py``) and fed
+    back as ``inputs[feat_key]`` (:meth:`encode_inputs`), which skips the network.
 
     Subclasses build their network as ``self.model``, then call :meth:`_finish_init`, and implement
     :meth:`encode_frames` and :attr:`out_dim`.
@@ -83,14 +90,17 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
     Args:
         chunk_size: frames per forward call of the network.
         frozen: freeze the encoder.
+        with_cp: activation checkpointing of the network's Transformer blocks (mmaction's
+            name); it only acts while gradients are recorded.
     """
 
-    def __init__(self, chunk_size: int, frozen: bool):
+    def __init__(self, chunk_size: int, frozen: bool, with_cp: bool = False):
         super().__init__()
         if chunk_size < 1:
             raise ValueError(f'chunk_size must be >= 1, got {chunk_size}')
         self.chunk_size = chunk_size
         self.frozen = frozen
+        self.with_cp = with_cp
 
     @property
     @abstractmethod
@@ -107,8 +117,13 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
         """Encode ``(N, *frame_shape)`` frames into ``(N, D)`` features."""
 
     def _finish_init(self, checkpoint: Optional[str]) -> None:
-        """Remember ``checkpoint`` for ``self.model`` (see :meth:`init_weights`); freeze if asked."""
+        """Remember ``checkpoint`` for ``self.model`` (see :meth:`init_weights`); freeze if
+        asked; switch on activation checkpointing if asked."""
         self.checkpoint = checkpoint
+        if self.with_cp:
+            if not hasattr(self.model, 'set_grad_checkpointing'):
+                raise ValueError(f'{type(self).__name__}: with_cp needs a network with timm\'s '
+                                 f'set_grad_checkpointing; {type(self.model).__name__} has none')
         if self.frozen:
             for param in self.parameters():
                 param.requires_grad = False
@@ -136,7 +151,34 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
                              f'{", ".join(map(str, expected))}), got {tuple(x.shape)}')
         b, v, t = x.shape[:3]
         frames = x.reshape(b * v * t, *expected)
+        if self.with_cp:  # recompute only where backward will need it
+            self.model.set_grad_checkpointing(
+                torch.is_grad_enabled() and not self.frozen and not torch.jit.is_tracing())
         with torch.no_grad() if self.frozen else nullcontext():
-            feats = torch.cat([self.encode_frames(chunk)
-                               for chunk in frames.split(self.chunk_size)])
+            if torch.jit.is_tracing():
+                feats = self.encode_frames(frames)
+            else:
+                feats = torch.cat([self.encode_frames(chunk)
+                                   for chunk in frames.split(self.chunk_size)])
         return feats.reshape(b, v, t, -1)
+
+    def encode_inputs(self, inputs: dict, raw_key: str, feat_key: str) -> torch.Tensor:
+        """``inputs[feat_key]`` (cached features) if present, else ``self(inputs[raw_key])``.
+
+        Cached features ``(B, V, T, D)`` come from ``tools/extract_features.py``, which runs
+        this encoder frozen; feeding them to a trainable encoder would silently stop it from
+        learning, so that is an error, as is a feature size other than :attr:`out_dim`.
+        """
+        if feat_key not in inputs:
+            return self(inputs[raw_key])
+        feats = inputs[feat_key]
+        name = type(self).__name__
+        if not self.frozen:
+            raise ValueError(
+                f'{name}: the inputs carry cached encoder features {feat_key!r}, but this '
+                'encoder is trainable (frozen=False), so it would never be trained; set '
+                'frozen=True in its config or read the raw inputs instead of the feature cache')
+        if feats.dim() != 4 or feats.shape[-1] != self.out_dim:
+            raise ValueError(f'{name}: cached features {feat_key!r} must be (B, V, T, '
+                             f'{self.out_dim}), got {tuple(feats.shape)}')
+        return feats

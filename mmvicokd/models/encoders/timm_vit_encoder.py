@@ -25,6 +25,9 @@ class TimmViTEncoder(BaseFrameEncoder):
         checkpoint: local weight file, loaded strictly.
         frozen: freeze the encoder (no gradients, eval mode, ``no_grad`` forward).
         chunk_size: frames per forward call.
+        with_cp: activation checkpointing per Transformer block (timm's
+            ``set_grad_checkpointing``): backward recomputes each block, so a trainable encoder
+            keeps about a tenth of the activations (``tools/benchmark.py`` measures it).
         **model_kwargs: further arguments of the timm model, e.g. ``embed_dim``, ``depth``,
             ``num_heads``, ``patch_size`` for small variants.
 
@@ -33,8 +36,8 @@ class TimmViTEncoder(BaseFrameEncoder):
 
     def __init__(self, arch: str = 'vit_small_patch32_224', img_size: int = 224,
                  checkpoint: Optional[str] = None, frozen: bool = False,
-                 chunk_size: int = 256, **model_kwargs):
-        super().__init__(chunk_size=chunk_size, frozen=frozen)
+                 chunk_size: int = 256, with_cp: bool = False, **model_kwargs):
+        super().__init__(chunk_size=chunk_size, frozen=frozen, with_cp=with_cp)
         self.model = timm.create_model(arch, pretrained=False, num_classes=0, img_size=img_size,
                                        **model_kwargs)
         self._frame_shape = (self.model.patch_embed.proj.in_channels,

@@ -106,7 +106,10 @@ class MultiViewAVRecognizer(BaseModel):
 
         Args:
             inputs: ``video`` (B, V, T, 3, H, W) normalised; ``audio`` (B, V, T, Fa, 128)
-                (teacher; ignored by a student).
+                (teacher; ignored by a student). Cached features of frozen encoders
+                (``tools/extract_features.py``) replace them and skip the encoders:
+                ``visual_feat`` (B, V, T, D) for ``video``, ``audio_feat`` (B, V, T, D) for
+                ``audio``.
 
         Returns:
             ``visual`` F_V, ``audio`` F_A (teacher) or pseudo-audio F̂_A (student), ``attn``
@@ -114,18 +117,19 @@ class MultiViewAVRecognizer(BaseModel):
             (B, V, T, D), ``view_frame_logits`` (B, V, T, C), ``frame_logits`` (B, T, C),
             ``seq_logits`` (B, C) and any extra tensors of its auxiliary losses.
         """
-        if not isinstance(inputs, dict) or 'video' not in inputs:
+        if not isinstance(inputs, dict) or not {'video', 'visual_feat'} & set(inputs):
             got = sorted(inputs) if isinstance(inputs, dict) else type(inputs).__name__
-            raise KeyError(f"MultiViewAVRecognizer expects inputs=dict(video=..., audio=...), "
-                           f'got {got}')
-        visual = self.visual_encoder(inputs['video'])
+            raise KeyError(f"MultiViewAVRecognizer expects inputs=dict(video=..., audio=...) "
+                           f'or cached features dict(visual_feat=..., audio_feat=...), got {got}')
+        visual = self.visual_encoder.encode_inputs(inputs, 'video', 'visual_feat')
         if self.is_teacher:
-            if 'audio' not in inputs:
+            if 'audio' not in inputs and 'audio_feat' not in inputs:
                 raise KeyError(
                     'MultiViewAVRecognizer: this teacher (audio_encoder set) needs '
-                    "inputs['audio'] (B, V, T, Fa, 128), but the batch holds only "
-                    f'{sorted(inputs)}; load it with LoadAudioFbank and pack the audio key')
-            audio = self.audio_encoder(inputs['audio'])
+                    "inputs['audio'] (B, V, T, Fa, 128) or inputs['audio_feat'], but the batch "
+                    f'holds only {sorted(inputs)}; load it with LoadAudioFbank and pack the '
+                    'audio key')
+            audio = self.audio_encoder.encode_inputs(inputs, 'audio', 'audio_feat')
         else:
             audio = self.adapter(visual)
         attn, av = self.cross_attn(visual, audio)
