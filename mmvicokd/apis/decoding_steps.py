@@ -67,8 +67,11 @@ def decoding_steps(cfg: Config, use_audio: bool, where: str = 'config') -> Decod
         ['LoadAudioFbank'] if use_audio else [])
     missing = [k for k in need if k not in found]
     if missing:
-        raise KeyError(f'{where}: the test pipeline has no {missing}; inference decodes with '
-                       'the pipeline\'s own transforms')
+        hint = (' (it reads cached encoder features; use the config whose test pipeline decodes '
+                'frames)' if any(s.get('type') == 'MultiViewFeatureInit'
+                                 for s in config_test_pipeline(cfg, where)) else '')
+        raise KeyError(f'{where}: the test pipeline has no {missing}{hint}; inference decodes '
+                       'with the pipeline\'s own transforms')
     sampler = found['SampleMultiViewFrames']
     with DefaultScope.overwrite_default_scope('mmaction'):
         return DecodingSteps(

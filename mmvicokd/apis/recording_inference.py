@@ -4,7 +4,8 @@ The recording is opened once (``MultiViewDecordInit``); its T_full frames on the
 are covered by windows of the model's T frames (:func:`.sliding_windows.window_indices`), a
 batch of windows at a time: the frames a batch needs are decoded with one ``get_batch`` per view
 (``DecodeMultiViewVideo``), each view's audio track is decoded and turned into a fbank once
-(``LoadAudioFbank.track_fbanks``) and cut into the windows' frames as ``LoadAudioFbank`` does;
+(``LoadAudioFbank.track_fbanks``) and handed to ``LoadAudioFbank`` the way the frame cache
+hands its fbanks (``cached_fbank``), so the transform itself cuts and normalises the windows;
 audio is read only when the model has an audio encoder. The model's own test-time
 probabilities (``predict_scores``: sigmoid of the sequence and frame logits) are pooled:
 ``frame_scores`` (T_full, C) = mean over the windows that show a frame, ``seq_scores`` (C,) =
@@ -15,8 +16,6 @@ from typing import Optional, Sequence
 import numpy as np
 import torch
 
-from ..datasets.functional import slice_fbank_windows
-from ..datasets.transforms.load_audio_fbank import FBANK_FRAMES_PER_SECOND
 from .decoding_steps import DecodingSteps
 from .sliding_windows import average_frame_scores, pool_sequence_scores, window_indices
 
@@ -49,11 +48,17 @@ def _batch_inputs(steps: DecodingSteps, opened: dict, fbanks: Optional[list],
     video = torch.from_numpy(np.ascontiguousarray(imgs[:, positions]))  # (V, b, T, H, W, 3)
     inputs = dict(video=video.permute(1, 0, 2, 5, 3, 4).contiguous())
     if fbanks is not None:
-        audio = np.stack([slice_fbank_windows(fbank, needed, opened['fps'],
-                                              steps.audio.window_frames,
-                                              FBANK_FRAMES_PER_SECOND) for fbank in fbanks])
+        audio = steps.audio.transform(dict(opened, frame_inds=needed, cached_fbank=list(fbanks),
+                                           frame_cache=_in_memory_fbanks(steps.audio)))['audio']
         inputs['audio'] = torch.from_numpy(audio[:, positions]).permute(1, 0, 2, 3, 4)
     return inputs
+
+
+def _in_memory_fbanks(audio_step) -> dict:
+    """The ``frame_cache`` description ``LoadAudioFbank`` checks cached fbanks against."""
+    return dict(file='(fbanks decoded in memory for inference)', resize=None,
+                num_mel_bins=audio_step.num_mel_bins, sample_rate=audio_step.sample_rate,
+                command='(none)')
 
 
 @torch.no_grad()
