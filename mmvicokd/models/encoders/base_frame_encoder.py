@@ -69,8 +69,8 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
     """Encode every frame of ``(B, V, T, *frame_shape)`` on its own into ``(B, V, T, D)`` (Eq. 1).
 
     The same weights serve every view. Frames are encoded ``chunk_size`` at a time to bound
-    memory (while tracing, e.g. for ONNX export, in one call, so that B, V and T stay dynamic in
-    the graph). A frozen encoder has ``requires_grad=False``, stays in eval mode under
+    memory (while tracing or exporting, e.g. to ONNX, in one call, so that B, V and T stay
+    dynamic in the graph). A frozen encoder has ``requires_grad=False``, stays in eval mode under
     ``train()`` and runs under ``no_grad``. With ``with_cp`` a trainable encoder keeps only
     each Transformer block's input for backward and recomputes the rest (activation
     checkpointing, ``torch.utils.checkpoint`` per block through timm's
@@ -153,9 +153,10 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
         frames = x.reshape(b * v * t, *expected)
         if self.with_cp:  # recompute only where backward will need it
             self.model.set_grad_checkpointing(
-                torch.is_grad_enabled() and not self.frozen and not torch.jit.is_tracing())
+                torch.is_grad_enabled() and not self.frozen and not torch.jit.is_tracing()
+                and not torch.compiler.is_exporting())
         with torch.no_grad() if self.frozen else nullcontext():
-            if torch.jit.is_tracing():
+            if torch.jit.is_tracing() or torch.compiler.is_exporting():
                 feats = self.encode_frames(frames)
             else:
                 feats = torch.cat([self.encode_frames(chunk)
