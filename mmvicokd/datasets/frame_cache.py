@@ -17,10 +17,12 @@ The cache holds the decoding transforms' own outputs, so reading it gives the sa
   annotation file it was built from, and each view file's name, size and mtime, which tell a
   stale cache.
 """
+import glob
 import json
 import os
 import os.path as osp
 import time
+import zipfile
 from typing import Sequence
 
 import numpy as np
@@ -107,13 +109,45 @@ def stale_reason(meta: dict, filenames: Sequence[str], views: Sequence[int],
     return None
 
 
+def savez_deterministic(f, **arrays: np.ndarray) -> None:
+    """``np.savez`` (same ``.npz`` layout, read by ``np.load``) with fixed zip timestamps.
+
+    ``np.savez`` stamps every zip member with the current time, so two builds of the same
+    recording would differ in a few bytes; here equal arrays give equal files.
+    """
+    with zipfile.ZipFile(f, mode='w', compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, array in arrays.items():
+            member = zipfile.ZipInfo(f'{name}.npy', date_time=(1980, 1, 1, 0, 0, 0))
+            with zf.open(member, mode='w', force_zip64=True) as out:
+                np.lib.format.write_array(out, np.asanyarray(array), allow_pickle=False)
+
+
+def _pid_alive(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _write_atomic(path: str, **arrays: np.ndarray) -> None:
-    """``np.savez`` to a temporary name in the same folder, then rename it into place."""
+    """:func:`savez_deterministic` to a temporary name in the same folder, then rename it.
+
+    A process killed while writing leaves at most ``{path}.tmp-{pid}``, which no reader opens
+    (the next build of ``path`` removes it), never a partial ``path``.
+    """
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    for stale in glob.glob(glob.escape(path) + '.tmp-*'):
+        if not _pid_alive(stale.rsplit('.tmp-', 1)[1]):
+            os.remove(stale)  # left by a killed build
     tmp = f'{path}.tmp-{os.getpid()}'
     try:
         with open(tmp, 'wb') as f:
-            np.savez(f, **arrays)
+            savez_deterministic(f, **arrays)
         os.replace(tmp, path)
     finally:
         if osp.exists(tmp):

@@ -1,15 +1,19 @@
 """MultiSensor-Home multi-view audio-visual recordings (DESIGN.md section 2)."""
-import json
+import logging
+import math
 import os.path as osp
 import re
 from collections import Counter
 from typing import Sequence
 
 import numpy as np
+import torch
 from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
 
 from .functional import recording_id_from_url, sequence_label
+from .split import read_json
 
 MULTISENSOR_HOME_CLASSES = (
     'AdjustAC', 'Clean', 'CleanVacuum', 'CloseCurtain', 'Drink', 'Eat', 'Enter', 'Exit',
@@ -26,7 +30,15 @@ class MultiSensorHomeDataset(BaseDataset):
     Reads the official annotation JSON unchanged: a list of entries, or a dict keyed by
     recording id, each entry ``{"video_url_1": ..., ..., "video_url_N": ..., "tricks":
     [{"start": s, "end": s, "labels": [name, ...]}, ...]}`` (times in seconds, paths relative
-    to ``data_root``). See ``docs/interfaces.md`` for the keys of each data info.
+    to ``data_root``). See ``docs/interfaces.md`` for the keys of each data info; with a mask
+    file they also hold ``human_mask_file``, and once :meth:`set_sampling_seed` was called each
+    sample's info holds ``sampling_seed``.
+
+    Bad input is one error naming the recording and the file: an annotation or mask file that
+    is not JSON, not a list/dict of entries, an entry without views or ``tricks``, a trick with
+    unknown classes, non-numeric or negative times or start > end, a mask file without the
+    recording or with too few view rows. An empty ``tricks`` list is a background recording
+    (all-zero labels), loaded with one logged warning per annotation file.
 
     Args:
         ann_file (str): Annotation JSON, relative to ``data_root`` unless absolute.
@@ -69,6 +81,8 @@ class MultiSensorHomeDataset(BaseDataset):
         self.fps = float(fps)
         self.views = views
         self.supervision = supervision
+        # [seed, epoch] of the frame sampling; -1: not set, numpy's global generator is used
+        self._sampling_state = torch.full((2,), -1, dtype=torch.int64).share_memory_()
         self.human_mask_file = (osp.join(data_root, human_mask_file)
                                 if human_mask_file is not None else None)
         super().__init__(
@@ -96,10 +110,14 @@ class MultiSensorHomeDataset(BaseDataset):
 
     def _load_entries(self) -> list[tuple[str, dict]]:
         """(recording_id, entry) pairs in file order."""
-        with open(self.ann_file) as f:
-            content = json.load(f)
+        content = read_json(self.ann_file, 'annotation file')
         if isinstance(content, dict):
             pairs = [(str(k), v) for k, v in content.items()]
+            for rid, entry in pairs:
+                if not isinstance(entry, dict):
+                    raise ValueError(f'recording {rid} in {self.ann_file} is a '
+                                     f'{type(entry).__name__}, not an entry dict with '
+                                     'video_url_n and tricks')
         elif isinstance(content, list):
             pairs = []
             for i, entry in enumerate(content):
@@ -114,6 +132,8 @@ class MultiSensorHomeDataset(BaseDataset):
         else:
             raise ValueError(f'{self.ann_file} must hold a list or a dict of entries, '
                              f'got {type(content).__name__}')
+        if not pairs:
+            raise ValueError(f'annotation file {self.ann_file} holds no recordings')
         return pairs
 
     def _entry_views(self, rid: str, entry: dict) -> list[int]:
@@ -129,21 +149,41 @@ class MultiSensorHomeDataset(BaseDataset):
         return list(self.views)
 
     def _parse_tricks(self, rid: str, entry: dict) -> list[dict]:
-        class_index = {name: i for i, name in enumerate(self.metainfo['classes'])}
+        """Checked tricks with class indices; an empty list is a background recording."""
+        where = f'recording {rid} in {self.ann_file}'
         if not isinstance(entry.get('tricks'), list):
-            raise ValueError(f'recording {rid} in {self.ann_file} has no "tricks" list')
-        tricks = []
-        for trick in entry['tricks']:
-            if not all(k in trick for k in ('start', 'end', 'labels')):
-                raise ValueError(f'recording {rid} in {self.ann_file}: trick {trick} needs '
-                                 'start, end and labels')
-            unknown = [name for name in trick['labels'] if name not in class_index]
-            if unknown:
-                raise ValueError(f'recording {rid} in {self.ann_file}: unknown class name(s) '
-                                 f'{unknown}; known: {list(class_index)}')
-            tricks.append(dict(start=float(trick['start']), end=float(trick['end']),
-                               labels=[class_index[name] for name in trick['labels']]))
-        return tricks
+            raise ValueError(f'{where} has no "tricks" list')
+        return [self._parse_trick(where, i, trick) for i, trick in enumerate(entry['tricks'])]
+
+    def _parse_trick(self, where: str, i: int, trick) -> dict:
+        class_index = {name: c for c, name in enumerate(self.metainfo['classes'])}
+        if not isinstance(trick, dict) or not all(k in trick for k in ('start', 'end', 'labels')):
+            raise ValueError(f'{where}: trick {i} ({trick!r:.120}) needs start, end and labels')
+        times = []
+        for key in ('start', 'end'):
+            value = trick[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    not math.isfinite(value):
+                raise ValueError(f'{where}: trick {i} has {key} {value!r}, not a number of '
+                                 'seconds')
+            times.append(float(value))
+        start, end = times
+        if start < 0 or end < 0:
+            raise ValueError(f'{where}: trick {i} has a negative time (start {start} s, end '
+                             f'{end} s)')
+        if start > end:
+            raise ValueError(f'{where}: trick {i} starts after it ends (start {start} s > end '
+                             f'{end} s)')
+        labels = trick['labels']
+        if not isinstance(labels, list) or not labels or \
+                not all(isinstance(name, str) for name in labels):
+            raise ValueError(f'{where}: trick {i} has labels {labels!r}, not a non-empty list '
+                             'of class names')
+        unknown = [name for name in labels if name not in class_index]
+        if unknown:
+            raise ValueError(f'{where}: unknown class name(s) {unknown}; known: '
+                             f'{list(class_index)}')
+        return dict(start=start, end=end, labels=[class_index[name] for name in labels])
 
     def _load_mask_scores(self) -> dict | None:
         if self.human_mask_file is None:
@@ -151,14 +191,21 @@ class MultiSensorHomeDataset(BaseDataset):
         if not osp.isfile(self.human_mask_file):
             raise FileNotFoundError(f'human mask file {self.human_mask_file} does not exist; '
                                     'write it with tools/extract_human_masks.py')
-        with open(self.human_mask_file) as f:
-            return json.load(f)
+        masks = read_json(self.human_mask_file, 'human mask file')
+        if not isinstance(masks, dict):
+            raise ValueError(f'human mask file {self.human_mask_file} must hold a dict '
+                             f'{{recording_id: (V, T_full) scores}}, got {type(masks).__name__}')
+        return masks
 
     def _mask_rows(self, rid: str, views: list[int], masks: dict) -> np.ndarray:
         if rid not in masks:
             raise ValueError(f'recording {rid} (from {self.ann_file}) is missing from the '
                              f'human mask file {self.human_mask_file}')
-        scores = np.asarray(masks[rid], dtype=np.float32)
+        try:
+            scores = np.asarray(masks[rid], dtype=np.float32)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f'recording {rid} in the human mask file {self.human_mask_file}: '
+                             f'scores are not a (V_all, T_full) table of numbers: {exc}') from exc
         if scores.ndim != 2 or scores.shape[1] < 1 or scores.shape[0] < max(views):
             raise ValueError(f'recording {rid} in the human mask file {self.human_mask_file}: '
                              f'scores of shape {scores.shape} do not cover views {views} '
@@ -170,11 +217,13 @@ class MultiSensorHomeDataset(BaseDataset):
         self._check_exists()
         masks = self._load_mask_scores()
         num_classes = len(self.metainfo['classes'])
-        data_list, view_sets = [], set()
+        data_list, view_sets, background = [], set(), []
         for rid, entry in self._load_entries():
             views = self._entry_views(rid, entry)
             view_sets.add(tuple(views))
             tricks = self._parse_tricks(rid, entry)
+            if not tricks:
+                background.append(rid)
             info = dict(
                 recording_id=rid,
                 ann_file=self.ann_file,
@@ -188,8 +237,37 @@ class MultiSensorHomeDataset(BaseDataset):
                 supervision=self.supervision)
             if masks is not None:
                 info['human_mask_scores'] = self._mask_rows(rid, views, masks)
+                info['human_mask_file'] = self.human_mask_file
             data_list.append(info)
         if len(view_sets) > 1:
             raise ValueError(f'recordings in {self.ann_file} have different views '
                              f'{sorted(view_sets)}; set `views` to a common subset')
+        if background:
+            print_log(f'{len(background)} recording(s) in {self.ann_file} have an empty '
+                      f'"tricks" list and are loaded as background (all-zero sequence and frame '
+                      f'labels): {background[:5]}{" ..." if len(background) > 5 else ""}',
+                      logger='current', level=logging.WARNING)
         return data_list
+
+    def set_sampling_seed(self, seed: int, epoch: int) -> None:
+        """Seed the random frame sampling of epoch ``epoch`` (see :meth:`prepare_data`).
+
+        Kept in shared memory, so persistent DataLoader workers see the value the main process
+        sets before each epoch (``SampleSeedHook`` calls this).
+        """
+        self._sampling_state[0], self._sampling_state[1] = int(seed), int(epoch)
+
+    def prepare_data(self, idx: int):
+        """Run the pipeline on data info ``idx``.
+
+        Once :meth:`set_sampling_seed` was called, the info carries ``sampling_seed = [seed,
+        epoch, idx]``, from which :class:`SampleMultiViewFrames` draws its random frames: the
+        sample then depends on the seed, the epoch and the index only, not on the DataLoader
+        workers, the process count or what ran before (so a resumed run draws what an
+        uninterrupted one does).
+        """
+        info = self.get_data_info(idx)
+        seed, epoch = (int(v) for v in self._sampling_state)
+        if seed >= 0:
+            info['sampling_seed'] = [seed, epoch, int(idx)]
+        return self.pipeline(info)

@@ -15,12 +15,27 @@ import numpy as np
 from .functional import recording_id_from_url
 
 
+def read_json(path: str, what: str = 'JSON file'):
+    """The content of JSON file ``path``; a file that is not JSON is one ``ValueError``.
+
+    ``what`` names the file's role in the message, e.g. ``'annotation file'``.
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            return json.load(f)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f'{what} {path} is not valid JSON: {exc.msg} at line {exc.lineno}, '
+                         f'column {exc.colno}') from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f'{what} {path} is not valid JSON: not UTF-8 text ({exc.reason} at '
+                         f'byte {exc.start})') from exc
+
+
 def load_annotation_file(path: str):
     """Read an official-format annotation file (a list of entries or a dict keyed by id)."""
     if not os.path.isfile(path):
         raise FileNotFoundError(f'annotation file not found: {path}')
-    with open(path, encoding='utf-8') as f:
-        data = json.load(f)
+    data = read_json(path, 'annotation file')
     if not isinstance(data, (list, dict)):
         raise ValueError(f'{path}: expected a list of entries or a dict keyed by recording id, '
                          f'got {type(data).__name__}')

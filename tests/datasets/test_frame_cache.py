@@ -93,7 +93,7 @@ def test_failed_write_leaves_no_partial_file(root, tmp_path, monkeypatch):
         f.write(b'PK partial zip')
         raise OSError('disk full')
 
-    monkeypatch.setattr(frame_cache.np, 'savez', broken_savez)
+    monkeypatch.setattr(frame_cache, 'savez_deterministic', broken_savez)
     with pytest.raises(OSError, match='disk full'):
         _build(root, out, resize=40)
     # the old file is untouched and no temporary file is left behind
@@ -102,7 +102,7 @@ def test_failed_write_leaves_no_partial_file(root, tmp_path, monkeypatch):
     assert leftovers == []
     monkeypatch.undo()
     fresh = str(tmp_path / 'fresh')
-    monkeypatch.setattr(frame_cache.np, 'savez', broken_savez)
+    monkeypatch.setattr(frame_cache, 'savez_deterministic', broken_savez)
     with pytest.raises(OSError):
         _build(root, fresh)
     assert [f for _, _, files in os.walk(fresh) for f in files] == []

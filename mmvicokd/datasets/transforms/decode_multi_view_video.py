@@ -21,7 +21,8 @@ class DecodeMultiViewVideo(BaseTransform):
     from the cache: ``imgs = cached_imgs[:, frame_inds]``, the same pixels, since the cache holds
     this transform's own output at every grid frame.
 
-    Required keys: ``video_readers``, ``frame_inds`` (T,), ``fps``, ``avg_fps`` (V,); or, from
+    Required keys: ``video_readers``, ``filenames``, ``frame_inds`` (T,), ``fps``, ``avg_fps``
+    (V,); or, from
     the cache, ``recording_id``, ``ann_file``, ``frame_inds``, ``cached_imgs`` (V, T_cache, H,
     W, 3) and ``frame_cache``.
 
@@ -46,10 +47,18 @@ class DecodeMultiViewVideo(BaseTransform):
 
     def _decode(self, results: dict) -> np.ndarray:
         views = []
-        for reader, avg_fps in zip(results['video_readers'], results['avg_fps']):
+        for reader, avg_fps, filename in zip(results['video_readers'], results['avg_fps'],
+                                             results['filenames']):
             inds = video_frame_indices(results['frame_inds'], results['fps'], avg_fps,
                                        len(reader))
-            views.append(self._resize(reader.get_batch(inds).asnumpy()))
+            try:
+                frames = reader.get_batch(inds).asnumpy()
+            except Exception as exc:  # decord raises its own DECORDError
+                raise RuntimeError(
+                    f"recording {results['recording_id']} (annotation {results['ann_file']}): "
+                    f'decord cannot decode native frames {inds.tolist()} of view file '
+                    f'{filename} (truncated or corrupt?): {exc}') from exc
+            views.append(self._resize(frames))
         del results['video_readers']
         return np.stack(views)
 

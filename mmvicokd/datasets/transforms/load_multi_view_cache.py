@@ -46,16 +46,28 @@ class LoadMultiViewCache(BaseTransform):
                 f'{where}: frame cache file {path} does not exist; build the cache with '
                 f'`{command}` (DATA_ROOT: the dataset\'s data_root, SIZE: the resize of '
                 'DecodeMultiViewVideo)')
-        meta, video, fbank = read_cache(path, where)
+        try:
+            meta, video, fbank = read_cache(path, where)
+        except RuntimeError as exc:
+            raise RuntimeError(f'{exc}; the file is partial or corrupt: delete it and rerun '
+                               'tools/cache_frames.py, which rebuilds it') from exc
         reason = stale_reason(meta, results['filenames'], results['views'], results['fps'])
         if reason is not None:
             raise RuntimeError(f'{where}: frame cache file {path} is stale: {reason}; rebuild '
                                f'it with `{meta_command(meta, self.cache_dir)}`')
         rows = [meta['views'].index(v) for v in results['views']]
-        if rows != list(range(len(meta['views']))):
+        timing = multi_view_timing([meta['num_frames'][r] for r in rows],
+                                   [meta['avg_fps'][r] for r in rows], results['fps'])
+        num_views = len(meta['views'])
+        if (video.ndim != 5 or fbank.ndim != 3 or video.shape[0] != num_views
+                or fbank.shape[0] != num_views or video.shape[1] < timing['num_clip_frames']):
+            raise RuntimeError(
+                f'{where}: frame cache file {path} is partial: video {video.shape} and fbank '
+                f"{fbank.shape} do not hold {num_views} views of {timing['num_clip_frames']} "
+                f'grid frames; rebuild it with `{meta_command(meta, self.cache_dir)}`')
+        if rows != list(range(num_views)):
             video, fbank = video[rows], fbank[rows]
-        results.update(multi_view_timing([meta['num_frames'][r] for r in rows],
-                                         [meta['avg_fps'][r] for r in rows], results['fps']))
+        results.update(timing)
         results['cached_imgs'] = video
         results['cached_fbank'] = fbank
         results['frame_cache'] = dict(

@@ -45,6 +45,10 @@ class MultiViewDecordInit(BaseTransform):
                 from exc
         if len(reader) < 1:
             raise RuntimeError(f'{where}: view file {filename} has no video frames')
+        fps = reader.get_avg_fps()
+        if not fps > 0:
+            raise RuntimeError(f'{where}: view file {filename} reports a frame rate of {fps}, '
+                               'so its frames cannot be placed in time')
         return reader
 
     def transform(self, results: dict) -> dict:

@@ -31,4 +31,4 @@ def test_absent_scores_name_recording_and_file():
 
 
 def test_repr():
-    assert repr(LoadHumanMasks()) == 'LoadHumanMasks(threshold=0.25)'
+    assert repr(LoadHumanMasks()) == 'LoadHumanMasks(threshold=0.25, length_tolerance=0)'
