@@ -28,13 +28,19 @@ class MultiLabelMAP(BaseMetric):
     positive at a level has no AP there: it is left out of that level's mean and the count is
     logged. Results of all DDP ranks are gathered by MMEngine before :meth:`compute_metrics`.
 
+    With ``classwise`` the per-class sequence-level AP is reported too, as ``seq_AP/<class>``
+    (class names from the data set's ``classes``; classes without a positive are omitted).
+
     Args:
         collect_device: ``'cpu'`` or ``'gpu'``, where results are gathered across ranks.
         prefix: optional prefix of the metric names.
+        classwise: also report each class's sequence-level AP.
     """
 
-    def __init__(self, collect_device: str = 'cpu', prefix: Optional[str] = None) -> None:
+    def __init__(self, collect_device: str = 'cpu', prefix: Optional[str] = None,
+                 classwise: bool = False) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
+        self.classwise = classwise
 
     def process(self, data_batch: Any, data_samples: Sequence) -> None:
         """Keep the four score/label arrays of each data sample (a dict or a data sample)."""
@@ -60,8 +66,14 @@ class MultiLabelMAP(BaseMetric):
             result['recording_id'] = name
             self.results.append(result)
 
-    def _level_map(self, level: str, scores: np.ndarray, labels: np.ndarray) -> float:
+    def _level_map(self, level: str, scores: np.ndarray, labels: np.ndarray,
+                   out: Optional[Dict[str, float]] = None) -> float:
         ap, num_left_out = per_class_average_precision(scores, labels)
+        if out is not None:
+            classes = (self.dataset_meta or {}).get('classes') or [str(c) for c in
+                                                                    range(ap.size)]
+            out.update({f'seq_AP/{classes[c]}': float(ap[c]) * 100.0
+                        for c in np.flatnonzero(~np.isnan(ap))})
         if num_left_out:
             left_out = np.flatnonzero(np.isnan(ap))
             classes = (self.dataset_meta or {}).get('classes')
@@ -75,7 +87,7 @@ class MultiLabelMAP(BaseMetric):
         return float(np.nanmean(ap)) * 100.0
 
     def compute_metrics(self, results: List[Dict[str, np.ndarray]]) -> Dict[str, float]:
-        """Return ``seq_mAP`` and ``frame_mAP`` in percent."""
+        """Return ``seq_mAP`` and ``frame_mAP`` (and ``seq_AP/<class>``) in percent."""
         num_classes = {r['gt_label'].shape[0] for r in results}
         if len(num_classes) != 1:
             raise ValueError(f'MultiLabelMAP: samples disagree on the number of classes: '
@@ -84,5 +96,10 @@ class MultiLabelMAP(BaseMetric):
         seq_labels = np.stack([r['gt_label'] for r in results])
         frame_scores = np.concatenate([r['pred_frame_score'] for r in results])
         frame_labels = np.concatenate([r['frame_label'] for r in results])
-        return dict(seq_mAP=self._level_map('sequence', seq_scores, seq_labels),
-                    frame_mAP=self._level_map('frame', frame_scores, frame_labels))
+        per_class: Dict[str, float] = {}
+        metrics = dict(
+            seq_mAP=self._level_map('sequence', seq_scores, seq_labels,
+                                    per_class if self.classwise else None),
+            frame_mAP=self._level_map('frame', frame_scores, frame_labels))
+        metrics.update(per_class)
+        return metrics

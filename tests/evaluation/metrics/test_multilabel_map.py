@@ -55,6 +55,18 @@ def test_process_and_evaluate_report_percent(as_dict, monkeypatch):
     assert all('leaves out 1 of 3 classes' in msg and "'Drink'" in msg for msg in logged)
 
 
+def test_classwise_reports_each_class_sequence_ap():
+    metric = METRICS.build(dict(type='MultiLabelMAP', classwise=True))
+    metric.dataset_meta = dict(classes=('AdjustAC', 'Clean', 'Drink'))
+    metric.process(None, _samples(False))
+    results = metric.evaluate(size=3)
+    assert list(results)[:2] == ['seq_mAP', 'frame_mAP']  # the paper's metric first
+    # hand values above: AdjustAC 1, Clean 1/2, Drink has no positive (omitted)
+    assert results['seq_AP/AdjustAC'] == pytest.approx(100.0)
+    assert results['seq_AP/Clean'] == pytest.approx(50.0)
+    assert 'seq_AP/Drink' not in results
+
+
 def test_missing_field_names_the_recording():
     metric = METRICS.build(dict(type='MultiLabelMAP'))
     sample = _samples(True)[1]

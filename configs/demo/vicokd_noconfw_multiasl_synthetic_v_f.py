@@ -1,0 +1,3 @@
+# Table 4, w/o ConfW: view consistency without the confidence weight w_t.
+_base_ = './vicokd_multiasl_synthetic_v_f.py'
+model = dict(student=dict(consistency_loss=dict(use_confidence=False)))
