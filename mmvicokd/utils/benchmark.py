@@ -6,7 +6,9 @@ the median; what is reported are ratios between cases measured side by side.
 """
 import statistics
 import time
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
+
+import torch
 
 
 def time_interleaved(cases: Mapping[str, Callable[[], object]], repeats: int,
@@ -92,3 +94,28 @@ def peak_rss_of(fn: Callable[[], object]) -> int:
     before = _status_kib('VmRSS')
     fn()
     return (_status_kib('VmHWM') - before) * 1024
+
+
+def saved_tensor_bytes(fn: Callable[[], object],
+                       exclude: Iterable[torch.Tensor] = ()) -> tuple[int, object]:
+    """Bytes autograd keeps for backward while ``fn()`` runs, and ``fn``'s result.
+
+    Every tensor saved for backward passes through a ``torch.autograd.graph.saved_tensors_hooks``
+    pack hook; the distinct storages they live in are summed once each (views share one), leaving
+    out the storages of ``exclude`` (parameters, the input batch). A checkpointed region
+    (``torch.utils.checkpoint``, non-reentrant) saves only its inputs through these hooks, which
+    is what it keeps. The result is returned so the graph, and with it every saved storage,
+    stays alive until the sum is taken (a freed address could otherwise be reused and missed).
+    """
+    excluded = {t.untyped_storage().data_ptr() for t in exclude}
+    storages = {}
+
+    def pack(tensor: torch.Tensor) -> torch.Tensor:
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in excluded:
+            storages[storage.data_ptr()] = storage.nbytes()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        result = fn()
+    return sum(storages.values()), result

@@ -1,4 +1,5 @@
-"""tools/benchmark.py at the smallest sizes: result structure and equality checks, no timings."""
+"""tools/benchmark.py (driver of mmvicokd/benchmarks/) at the smallest sizes: result structure,
+equality checks and the directions memory must move in, no timings."""
 import importlib.util
 import json
 import os.path as osp
@@ -6,6 +7,7 @@ import os.path as osp
 import pytest
 import torch
 
+from mmvicokd.benchmarks.view_consistency import naive_view_consistency
 from mmvicokd.models.losses.functional import view_consistency
 from mmvicokd.utils.benchmark import markdown_table, peak_rss_of, ratio_rows, time_interleaved
 
@@ -25,7 +27,8 @@ TINY = ['--duration', '2', '--fps', '10', '--width', '64', '--height', '48', '--
         '--clip-len', '4', '--audio-rate', '16000', '--repeats', '1',
         '--arch', 'vit_tiny_patch16_224', '--img-size', '32',
         '--enc-views', '2', '--enc-frames', '2', '--chunk-sizes', '1,all',
-        '--vc-shape', '2,3,4,5']
+        '--vc-shape', '2,3,4,5', '--model-depth', '1', '--step-shape', '1,5,2',
+        '--feature-step-shape', '2,5,4', '--memory-frames', '1,2']
 
 
 def _check_ratio_rows(rows, count):
@@ -70,28 +73,58 @@ def test_benchmark_cli_tiny(benchmark, tmp_path, capsys):
     _check_ratio_rows(vc['rows'], 2)
     assert vc['equal'] and vc['value_abs_diff'] <= 1e-6 and vc['grad_max_abs_diff'] <= 1e-6
 
+    cache = results['caches']
+    assert [r['name'] for r in cache['rows']] == [
+        'decode (Home-1 train pipeline)', 'frame cache', 'feature cache']
+    assert cache['rows'][0]['speedup'] == 1.0
+    assert cache['rows'][2]['inputs'] == dict(visual_feat=[2, 4, 192], audio_feat=[2, 4, 192])
+    assert cache['rows'][1]['inputs'] == pipe['inputs']
+    assert cache['feature_speedup'] == pytest.approx(1 / cache['rows'][2]['ratio'])
+
+    mem = results['memory']
+    assert [(r['model'], r['setting']) for r in mem['rows']][:4] == [
+        ('student', 'float32'), ('student', 'float32 + with_cp'), ('student', 'bf16 autocast'),
+        ('student', 'bf16 autocast + with_cp')]
+    by_setting = {(r['model'], r['setting']): r for r in mem['rows']}
+    for model in ('student', 'teacher'):
+        full = by_setting[(model, 'float32')]
+        assert full['kept_bytes'][1] > full['kept_bytes'][0] > 0
+        # checkpointing and bf16 each keep less per frame
+        assert by_setting[(model, 'float32 + with_cp')]['mib_per_frame'] < full['mib_per_frame']
+        assert by_setting[(model, 'bf16 autocast')]['mib_per_frame'] < full['mib_per_frame']
+
+    steps = results['train_steps']
+    for key in ('pixels', 'features'):
+        assert [r['name'] for r in steps[key]['rows']][:2] == ['Student train step',
+                                                               'ViCoKD train step']
+        assert steps[key]['ratio'] > 0
+    assert 0 < steps['features']['vc_share'] < 1
+
     report = capsys.readouterr().out
     for title in ('## 1. Video', '## 2. Audio', '## 3. Train pipeline', '## 4. Encoder',
-                  '## 5. View-consistency'):
+                  '## 5. View-consistency', '## 6. One training sample from the caches',
+                  '## 7. Activation memory', '## 8a. Train step', '## 8b. Train step',
+                  '## Ratios (one run) and goals', 'feature-cache sample vs decoded sample',
+                  'view-consistency share'):
         assert title in report
 
 
-def test_naive_view_consistency_matches_eq10(benchmark):
+def test_naive_view_consistency_matches_eq10():
     gen = torch.Generator().manual_seed(1)
     probs = torch.randn(3, 4, 5, 6, generator=gen).softmax(-1)
     masks = torch.rand(3, 4, 5, generator=gen) < 0.6
-    assert torch.allclose(benchmark.naive_view_consistency(probs, masks),
+    assert torch.allclose(naive_view_consistency(probs, masks),
                           view_consistency(probs, masks), rtol=1e-5, atol=1e-7)
     # two views, one frame, both visible: w * JS by hand
     p = torch.tensor([[[[0.75, 0.25]], [[0.25, 0.75]]]])
     both = torch.ones(1, 2, 1, dtype=torch.bool)
     js = 0.75 * torch.log(torch.tensor(1.5)) + 0.25 * torch.log(torch.tensor(0.5))
-    assert torch.allclose(benchmark.naive_view_consistency(p, both), 0.75 * 0.75 * js)
+    assert torch.allclose(naive_view_consistency(p, both), 0.75 * 0.75 * js)
 
 
 def test_cli_rejects_bad_sizes(benchmark):
     for bad in (['--width', '321'], ['--chunk-sizes', '0,all'], ['--vc-shape', '2,1,3,4'],
-                ['--duration', '0.1']):
+                ['--duration', '0.1'], ['--memory-frames', '4,2'], ['--step-shape', '1,5']):
         with pytest.raises(SystemExit):
             benchmark.parse_args(bad)
 

@@ -1,0 +1,1 @@
+"""The measured paths of ``tools/benchmark.py``, one module per section."""
