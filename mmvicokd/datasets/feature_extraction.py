@@ -7,6 +7,7 @@ once on the 2.5-FPS grid with the pipeline's own transforms (:class:`MultiViewDe
 :class:`DecodeMultiViewVideo`, :class:`LoadAudioFbank`), normalised by the model's data
 preprocessor and encoded; the file layout is described in :mod:`.feature_cache`.
 """
+import logging
 import os.path as osp
 import time
 from typing import Dict, List
@@ -15,6 +16,7 @@ import numpy as np
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
+from mmengine.logging import MMLogger
 from mmengine.registry import DefaultScope
 from mmengine.runner.utils import set_random_seed
 from mmengine.utils import track_iter_progress
@@ -40,7 +42,13 @@ def build_model_like_runner(cfg: Config) -> nn.Module:
     set_random_seed(**randomness)
     with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmaction')):
         model = MODELS.build(cfg.model)
-    model.init_weights()
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # init_weights logs every parameter at INFO
+    try:
+        model.init_weights()
+    finally:
+        logger.setLevel(level)
     return model.eval()
 
 
