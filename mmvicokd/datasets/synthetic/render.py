@@ -113,8 +113,8 @@ def render_view(episode: Episode, view: int, width: int, height: int,
     cam = CAMERAS[view]
     base = background(view, width, height, brightness)
     seen = visibility(episode.inside, episode.positions)[view]
-    radius = max(3.0, 0.09 * height)
-    obj = max(3.0, 0.11 * height)
+    radius = max(2.0, 0.09 * height * cam.detail)
+    obj = max(2.0, 0.11 * height * cam.detail)
     frames = np.repeat(base[None], episode.num_frames, axis=0)
     for tick in np.flatnonzero(seen):
         img = frames[tick]
