@@ -2,8 +2,9 @@
 
 The recording is opened once (``MultiViewDecordInit``); its T_full frames on the 2.5-FPS grid
 are covered by windows of the model's T frames (:func:`.sliding_windows.window_indices`), a
-batch of windows at a time: the frames a batch needs are decoded with one ``get_batch`` per view
-(``DecodeMultiViewVideo``), each view's audio track is decoded and turned into a fbank once
+batch of windows at a time. Frames are decoded forward in runs of at least 64 grid frames, one
+``get_batch`` per view (``DecodeMultiViewVideo``; :class:`.grid_frame_buffer.GridFrameBuffer`).
+Each view's audio track is decoded and turned into a fbank once
 (``LoadAudioFbank.track_fbanks``) and handed to ``LoadAudioFbank`` the way the frame cache
 hands its fbanks (``cached_fbank``), so the transform itself cuts and normalises the windows;
 audio is read only when the model has an audio encoder. The model's own test-time
@@ -17,6 +18,7 @@ import numpy as np
 import torch
 
 from .decoding_steps import DecodingSteps
+from .grid_frame_buffer import GridFrameBuffer
 from .sliding_windows import average_frame_scores, pool_sequence_scores, window_indices
 
 SEQ_POOLING = 'max over windows of each window\'s sequence score'
@@ -39,12 +41,13 @@ def check_views(model: torch.nn.Module, num_videos: int, recording_id: str) -> N
                          'per view, in view order')
 
 
-def _batch_inputs(steps: DecodingSteps, opened: dict, fbanks: Optional[list],
+def _batch_inputs(steps: DecodingSteps, buffer: GridFrameBuffer, fbanks: Optional[list],
                   windows: np.ndarray) -> dict:
     """``inputs`` of a batch of windows (b, T): video uint8 (b, V, T, 3, H, W), audio."""
     needed = np.unique(windows)
     positions = np.searchsorted(needed, windows)
-    imgs = steps.video.transform(dict(opened, frame_inds=needed))['imgs']  # (V, U, H, W, 3)
+    imgs = buffer.frames(needed)  # (V, U, H, W, 3)
+    opened = buffer.opened
     video = torch.from_numpy(np.ascontiguousarray(imgs[:, positions]))  # (V, b, T, H, W, 3)
     inputs = dict(video=video.permute(1, 0, 2, 5, 3, 4).contiguous())
     if fbanks is not None:
@@ -64,7 +67,7 @@ def _in_memory_fbanks(audio_step) -> dict:
 @torch.no_grad()
 def infer_recording(model: torch.nn.Module, steps: DecodingSteps, info: dict,
                     batch_size: int = 4, stride: Optional[int] = None,
-                    progress: bool = True) -> dict:
+                    progress: bool = True, decode_chunk: int = 64) -> dict:
     """Scores of every grid frame of one recording (see the module docstring).
 
     Args:
@@ -74,6 +77,8 @@ def infer_recording(model: torch.nn.Module, steps: DecodingSteps, info: dict,
         batch_size: windows per forward pass.
         stride: grid frames between window starts (default T // 2).
         progress: show an mmengine progress bar over the windows.
+        decode_chunk: grid frames decoded per ``get_batch`` call (at least T; see
+            :mod:`.grid_frame_buffer`).
 
     Returns:
         dict with ``frame_scores`` (T_full, C) and ``seq_scores`` (C,) float32 probabilities,
@@ -86,6 +91,7 @@ def infer_recording(model: torch.nn.Module, steps: DecodingSteps, info: dict,
     num_frames = opened['num_clip_frames']
     windows = window_indices(num_frames, steps.clip_len, stride)
     fbanks = steps.audio.track_fbanks(opened) if steps.audio is not None else None
+    buffer = GridFrameBuffer(steps.video, opened, chunk=max(decode_chunk, steps.clip_len))
     bar = None
     if progress:
         from mmengine.utils import ProgressBar
@@ -93,7 +99,7 @@ def infer_recording(model: torch.nn.Module, steps: DecodingSteps, info: dict,
     seq_scores, frame_scores = [], []
     for start in range(0, len(windows), batch_size):
         batch = windows[start:start + batch_size]
-        data = model.data_preprocessor(dict(inputs=_batch_inputs(steps, opened, fbanks, batch)),
+        data = model.data_preprocessor(dict(inputs=_batch_inputs(steps, buffer, fbanks, batch)),
                                        False)
         seq, frame = model.predict_scores(model.extract_feat(data['inputs']))
         seq_scores.append(seq.float().cpu().numpy())

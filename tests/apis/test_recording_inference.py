@@ -8,6 +8,7 @@ import torch
 from mmengine.config import Config
 
 from mmvicokd.apis.decoding_steps import DecodingSteps, decoding_steps
+from mmvicokd.apis.grid_frame_buffer import GridFrameBuffer
 from mmvicokd.apis.model_loading import load_recognizer
 from mmvicokd.apis.recording_inference import (_batch_inputs, infer_recording,
                                                recording_info)
@@ -39,7 +40,7 @@ def test_batch_inputs_equal_the_pipeline_transforms(recording):
     opened = steps.init.transform(dict(recording))
     fbanks = steps.audio.track_fbanks(opened)
     windows = np.array([[0, 1, 2, 3], [11, 12, 13, 14]])
-    inputs = _batch_inputs(steps, opened, fbanks, windows)
+    inputs = _batch_inputs(steps, GridFrameBuffer(steps.video, opened, chunk=5), fbanks, windows)
     assert inputs['video'].shape == (2, 3, 4, 3, 32, 32)
     assert inputs['audio'].shape == (2, 3, 4, 40, 128)
     for index, inds in enumerate(windows):
