@@ -8,6 +8,7 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmvicokd.engine import ATOMIC_BACKEND, EpochSeedHook
 from mmvicokd.utils import shutdown_dist
 from mmvicokd.utils.tool_args import add_common_args, load_config, parse_common
 
@@ -43,6 +44,22 @@ def merge_args(cfg: Config, args) -> Config:
     if args.seed is not None:
         cfg.randomness = dict(seed=args.seed, deterministic=cfg.get('randomness', {}).get(
             'deterministic', False))
+    return add_reliability_hooks(cfg)
+
+
+def add_reliability_hooks(cfg: Config) -> Config:
+    """Exact resume (``EpochSeedHook``) and atomic checkpoint files (``atomic_local``).
+
+    The checkpoint hook keeps a ``backend_args`` the config sets itself.
+    """
+    hooks = list(cfg.get('custom_hooks', None) or [])
+    if not any(h.get('type') in ('EpochSeedHook', EpochSeedHook) for h in hooks):
+        cfg.custom_hooks = hooks + [dict(type='EpochSeedHook')]
+    checkpoint = cfg.get('default_hooks', {}).get('checkpoint', None)
+    if checkpoint is not None and checkpoint.get('backend_args') is None \
+            and checkpoint.get('file_client_args') is None \
+            and '://' not in str(checkpoint.get('out_dir') or ''):
+        checkpoint['backend_args'] = dict(backend=ATOMIC_BACKEND)
     return cfg
 
 

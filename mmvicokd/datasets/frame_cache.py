@@ -17,7 +17,6 @@ The cache holds the decoding transforms' own outputs, so reading it gives the sa
   annotation file it was built from, and each view file's name, size and mtime, which tell a
   stale cache.
 """
-import glob
 import json
 import os
 import os.path as osp
@@ -29,6 +28,7 @@ import numpy as np
 
 from .functional import multi_view_timing
 from .multisensor_home_dataset import MultiSensorHomeDataset
+from .split import remove_killed_tmp_files
 from .transforms.decode_multi_view_video import DecodeMultiViewVideo
 from .transforms.load_audio_fbank import FBANK_FLOOR, LoadAudioFbank
 from .transforms.multi_view_decord_init import MultiViewDecordInit
@@ -122,18 +122,6 @@ def savez_deterministic(f, **arrays: np.ndarray) -> None:
                 np.lib.format.write_array(out, np.asanyarray(array), allow_pickle=False)
 
 
-def _pid_alive(pid: str) -> bool:
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _write_atomic(path: str, **arrays: np.ndarray) -> None:
     """:func:`savez_deterministic` to a temporary name in the same folder, then rename it.
 
@@ -141,9 +129,7 @@ def _write_atomic(path: str, **arrays: np.ndarray) -> None:
     (the next build of ``path`` removes it), never a partial ``path``.
     """
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    for stale in glob.glob(glob.escape(path) + '.tmp-*'):
-        if not _pid_alive(stale.rsplit('.tmp-', 1)[1]):
-            os.remove(stale)  # left by a killed build
+    remove_killed_tmp_files(path)
     tmp = f'{path}.tmp-{os.getpid()}'
     try:
         with open(tmp, 'wb') as f:

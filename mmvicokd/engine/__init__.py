@@ -1,4 +1,5 @@
-"""Runner-side helpers: hooks."""
-from .hooks import FeatureCacheCheckHook
+"""Runner-side helpers: hooks, atomic checkpoint writes."""
+from .atomic_local_backend import ATOMIC_BACKEND, AtomicLocalBackend
+from .hooks import EpochSeedHook, FeatureCacheCheckHook
 
-__all__ = ['FeatureCacheCheckHook']
+__all__ = ['FeatureCacheCheckHook', 'EpochSeedHook', 'AtomicLocalBackend', 'ATOMIC_BACKEND']

@@ -17,9 +17,6 @@ import sys
 import pytest
 import torch
 
-from mmvicokd.datasets.frame_cache import build_frame_cache
-from mmvicokd.datasets.synthetic import generate_synthetic_dataset
-
 from .e2e import REPO, dump_config, save_random_teacher, tiny_config
 
 METRICS = ('seq_mAP', 'frame_mAP')
@@ -31,20 +28,8 @@ def tool(name: str):
 
 
 @pytest.fixture(scope='module')
-def tiny_set(tmp_path_factory):
-    out = tmp_path_factory.mktemp('synthetic')
-    summary = generate_synthetic_dataset(str(out), preset='tiny', seed=0, workers=1)
-    root = summary['data_root']
-    with open(osp.join(root, 'test.json')) as f:
-        test = json.load(f)
-    with open(osp.join(root, 'train.json')) as f:
-        train = json.load(f)
-    with open(osp.join(root, 'test3.json'), 'w') as f:  # odd size: DDP sampler pads it
-        json.dump((test + train)[:3], f)
-    cache = str(out / 'cache_64')
-    build_frame_cache(root, ['train.json', 'test.json', 'test3.json'], cache, resize=64,
-                      workers=1)
-    return root, cache
+def tiny_set(tiny_synthetic):
+    return tiny_synthetic  # tests/tools/conftest.py: built once per session
 
 
 def val_metrics(work_dir: str) -> dict:
