@@ -89,6 +89,8 @@ def infer(args) -> dict:
 
 def main(argv=None):
     args = parse_args(argv)
+    from mmvicokd.apis.tool_errors import USER_ERRORS, error_line
+
     if args.batch_size < 1 or (args.stride is not None and args.stride < 1):
         raise SystemExit('infer.py: error: --batch-size and --stride must be >= 1')
     if args.videos and (args.ann_file or args.data_root):
@@ -96,8 +98,8 @@ def main(argv=None):
                          'not with --videos')
     try:
         written = infer(args)
-    except (ValueError, KeyError, FileNotFoundError, RuntimeError, TypeError) as err:
-        raise SystemExit(f'infer.py: error: {err}') from err
+    except USER_ERRORS as err:
+        raise SystemExit(error_line('infer.py', err)) from err
     print(f'[infer] wrote {written["json"]} and {written["png"]}')
     return written
 

@@ -17,8 +17,11 @@ mean ± sample std (ddof=1). Written (atomically) to DIR:
   entries of ``scalars.json``.
 """
 import argparse
+import os
 import os.path as osp
 import sys
+
+OPTIONAL_OUTPUTS = ('table3.md', 'table4.md', 'curves.png')
 
 
 def parse_args(argv=None):
@@ -69,16 +72,23 @@ def write_report(records, out: str, curve_metric: str = 'seq_mAP') -> dict:
         print(f'[report] curves.png not written: {err}')
     else:
         written['curves.png'] = save_figure(figure, osp.join(out, 'curves.png'))
+    for name in OPTIONAL_OUTPUTS:  # a previous report's file would describe other runs
+        path = osp.join(out, name)
+        if name not in written and osp.isfile(path):
+            os.remove(path)
+            print(f'[report] removed {path} of an earlier report (nothing to put in it now)')
     return written
 
 
 def main(argv=None):
     args = parse_args(argv)
+    from mmvicokd.apis.tool_errors import USER_ERRORS, error_line
+
     try:
         records = load_runs(args.work_dirs)
         written = write_report(records, args.out, args.curve_metric)
-    except (ValueError, KeyError, FileNotFoundError, RuntimeError) as err:
-        raise SystemExit(f'report.py: error: {err}') from err
+    except USER_ERRORS as err:
+        raise SystemExit(error_line('report.py', err)) from err
     print(f'[report] {len(records)} runs; wrote ' + ', '.join(written.values()))
     return written
 

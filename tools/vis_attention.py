@@ -84,10 +84,12 @@ def visualise(args) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
+    from mmvicokd.apis.tool_errors import USER_ERRORS, error_line
+
     try:
         path = visualise(args)
-    except (ValueError, KeyError, FileNotFoundError, RuntimeError, TypeError) as err:
-        raise SystemExit(f'vis_attention.py: error: {err}') from err
+    except USER_ERRORS as err:
+        raise SystemExit(error_line('vis_attention.py', err)) from err
     print(f'[vis_attention] wrote {path}')
     return path
 

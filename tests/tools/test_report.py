@@ -1,6 +1,7 @@
 """tools/report.py on two tiny trained runs (a Student and a ViCoKD, tiny synthetic set)."""
 import glob
 import json
+import os
 import os.path as osp
 import shutil
 
@@ -75,7 +76,11 @@ def test_report_mean_and_std_over_seeds(runs, tmp_path):
     with open(osp.join(copy, 'test_metrics.json'), 'w') as f:
         json.dump(second, f)
     out = str(tmp_path / 'report')
+    os.makedirs(out)
+    with open(osp.join(out, 'table4.md'), 'w') as f:
+        f.write('an earlier report with ablations')
     tool('report.py')([runs['student']['work_dir'], copy, '--out', out])
+    assert not osp.exists(osp.join(out, 'table4.md'))  # no ablation among these runs
     with open(osp.join(out, 'table1.md')) as f:
         text = f.read()
     assert 'sample standard deviation (ddof=1)' in text
