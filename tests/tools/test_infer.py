@@ -15,8 +15,8 @@ CLIP_LEN = 8  # the tiny configs' T
 
 
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory):
-    return trained_runs(tmp_path_factory)
+def runs(tiny_synthetic, tmp_path_factory):
+    return trained_runs(tiny_synthetic, tmp_path_factory)
 
 
 def recording_files(runs, index=0):

@@ -12,8 +12,8 @@ from .trained_runs import tool, trained_runs
 
 
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory):
-    return trained_runs(tmp_path_factory)
+def runs(tiny_synthetic, tmp_path_factory):
+    return trained_runs(tiny_synthetic, tmp_path_factory)
 
 
 def logged_metrics(work_dir):

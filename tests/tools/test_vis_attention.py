@@ -8,8 +8,8 @@ from .trained_runs import tool, trained_runs
 
 
 @pytest.fixture(scope='module')
-def runs(tmp_path_factory):
-    return trained_runs(tmp_path_factory)
+def runs(tiny_synthetic, tmp_path_factory):
+    return trained_runs(tiny_synthetic, tmp_path_factory)
 
 
 def test_vis_attention_grid_of_three_models(runs, tmp_path):

@@ -1,7 +1,8 @@
 """Tiny trained runs on the tiny synthetic set, built once per test session.
 
 Shared by the report, attention and inference tool tests (each calls :func:`trained_runs` from
-a fixture; the first call trains, later ones reuse). The configs are the demo's own, shrunk by
+a fixture with the session's ``tiny_synthetic`` set of ``conftest.py``; the first call trains,
+later ones reuse). The configs are the demo's own, shrunk by
 :func:`tests.tools.e2e.tiny_config` (tiny encoders, 8-frame clips, the frame cache):
 
 - ``student``: ``configs/demo/student_multiasl_synthetic_v_f.py``, 2 epochs with validation
@@ -18,9 +19,7 @@ import os
 import os.path as osp
 import runpy
 
-from mmvicokd.datasets.frame_cache import build_frame_cache
 from mmvicokd.datasets.functional import recording_id_from_url
-from mmvicokd.datasets.synthetic import generate_synthetic_dataset
 
 from .e2e import REPO, dump_config, save_random_teacher, tiny_config
 
@@ -45,16 +44,15 @@ def _train_and_test(cfg, work_dir: str, write_metrics: bool) -> None:
             json.dump(metrics, f)
 
 
-def trained_runs(tmp_path_factory) -> dict:
-    """``dict(data_root, cache_dir, test_ids, student, vicokd, teacher)`` (module docstring)."""
+def trained_runs(tiny_synthetic, tmp_path_factory) -> dict:
+    """``dict(data_root, cache_dir, test_ids, student, vicokd, teacher)`` (module docstring).
+
+    ``tiny_synthetic``: ``(data_root, cache_dir)`` of the session's tiny synthetic set.
+    """
     if _BUILT:
         return _BUILT
     base = str(tmp_path_factory.mktemp('trained_runs'))
-    summary = generate_synthetic_dataset(osp.join(base, 'synthetic'), preset='tiny', seed=0,
-                                         workers=1)
-    root = summary['data_root']
-    cache = osp.join(base, 'cache_64')
-    build_frame_cache(root, ['train.json', 'test.json'], cache, resize=64, workers=1)
+    root, cache = tiny_synthetic
     runs = dict(data_root=root, cache_dir=cache)
 
     teacher_cfg = tiny_config('configs/demo/teacher_multiasl_synthetic_av_f.py', root,
