@@ -97,3 +97,53 @@ def test_distiller_resume_is_bit_identical(teacher_runs, tiny_synthetic, tmp_pat
     teacher_ckpt = osp.join(runs['full']['work_dir'], f'epoch_{EPOCHS}.pth')
     _check_identical(_runs(DISTILLER, tiny_synthetic, tmp_path, teacher_ckpt=teacher_ckpt),
                      tmp_path)
+
+
+def test_training_killed_while_saving_a_checkpoint_resumes_bit_identical(
+        teacher_runs, tiny_synthetic, tmp_path):
+    from .test_atomic_writes import run_killed
+    runs, _ = teacher_runs
+    config = _config(TEACHER, tiny_synthetic, tmp_path, 'killed')
+    run_killed('.pth', 2, 'train.py', config)  # SIGKILL while epoch_2.pth is written
+    work_dir = tmp_path / 'killed'
+    assert sorted(p.name for p in work_dir.glob('*.pth')) == ['epoch_1.pth']
+    partial = list(work_dir.glob('.epoch_2.pth.*.tmp'))  # never named epoch_2.pth
+    assert len(partial) == 1
+    with pytest.raises(Exception):
+        torch.load(partial[0], weights_only=True)
+    assert (work_dir / 'last_checkpoint').read_text().endswith('epoch_1.pth')
+    tool('train.py')([config, '--resume'])
+    a = _weights(osp.join(runs['full']['work_dir'], f'epoch_{EPOCHS}.pth'))
+    b = _weights(str(work_dir / f'epoch_{EPOCHS}.pth'))
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+class _Payload:
+    """Pickles as a call of ``Path.touch``: loading it with pickle creates ``marker``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import pathlib
+        return pathlib.Path.touch, (pathlib.Path(self.marker),)
+
+
+def test_checkpoints_load_with_weights_only(teacher_runs, tmp_path):
+    """A checkpoint that would run code when unpickled is refused by tools/test.py (MMEngine's
+    loader), by ``--resume`` and by the distiller's teacher loader; the code never runs."""
+    from mmvicokd.models.distillers.checkpoint import read_checkpoint
+    runs, _ = teacher_runs
+    full = runs['full']
+    good = torch.load(osp.join(full['work_dir'], f'epoch_{EPOCHS}.pth'), weights_only=True)
+    marker = tmp_path / 'code_ran'
+    bad = str(tmp_path / 'epoch_1.pth')
+    torch.save(dict(good, payload=_Payload(str(marker))), bad)
+    with pytest.raises(Exception, match='Weights only load failed'):
+        _test(full['config'], bad, str(tmp_path / 'test'))
+    with pytest.raises(RuntimeError, match=f'cannot read checkpoint .*{bad}'):
+        read_checkpoint(bad, 'teacher_ckpt')
+    (tmp_path / 'last_checkpoint').write_text(bad)
+    with pytest.raises(Exception, match='Weights only load failed'):
+        tool('train.py')([full['config'], '--work-dir', str(tmp_path), '--resume'])
+    assert not marker.exists()

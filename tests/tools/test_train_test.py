@@ -2,7 +2,9 @@
 
 Also the distributed path: tools/dist_train.sh with 2 CPU processes (gloo) trains, and
 tools/dist_test.sh of one checkpoint with 2 processes gives exactly tools/test.py's mAP with 1,
-on a test set of 3 recordings (so the sampler pads one rank, and that padding must not count).
+on a test set of 3 recordings (so the sampler pads one rank, and that padding must not count:
+the dumped predictions hold each recording once); and the 2-process training equals a 1-process
+one at the same total batch (weights within 1e-5, same test mAP).
 """
 import glob
 import json
@@ -16,6 +18,8 @@ import sys
 
 import pytest
 import torch
+
+from mmvicokd.datasets.functional import recording_id_from_url
 
 from .e2e import REPO, dump_config, save_random_teacher, tiny_config
 
@@ -163,16 +167,42 @@ def test_dist_train_and_dist_test_match_single_process(tiny_set, tmp_path):
     work_dir = str(tmp_path / 'dist_work')
     cfg = tiny_config(rel, root, work_dir, cache, epochs=epochs, test_ann='test3.json')
     cfg.train_dataloader.dataset.ann_file = 'train.json'
+    # 1 recording a process: the 1-process run below can then see the same batches (a 2-sample
+    # batch would put other recordings together in Two-way's class-wise term); no dropout, whose
+    # masks DDP draws per process.
+    cfg.train_dataloader.batch_size = 1
+    cfg.model.fusion.dropout = 0.0
     path = dump_config(cfg, str(tmp_path / 'dist_cfg.py'))
 
     _run_dist('dist_train.sh', [path, '2'], cwd=REPO)
     losses = train_losses(work_dir)
-    assert len(losses) == epochs  # 4 training recordings, 2 per process: one step an epoch
+    assert len(losses) == 2 * epochs  # 4 training recordings, 1 per process a step
     assert losses[-1] < losses[0], losses
     ckpt = osp.join(work_dir, f'epoch_{epochs}.pth')
 
     single = tool('test.py')([path, ckpt, '--work-dir', str(tmp_path / 'single')])
-    _run_dist('dist_test.sh', [path, ckpt, '2', '--work-dir', str(tmp_path / 'dist')], cwd=REPO)
+    dump = str(tmp_path / 'dist_predictions.pkl')
+    _run_dist('dist_test.sh', [path, ckpt, '2', '--work-dir', str(tmp_path / 'dist'), '--dump',
+                               dump], cwd=REPO)
     dist = logged_test_metrics(str(tmp_path / 'dist'))
     for key in METRICS:
         assert dist[key] == pytest.approx(single[key], abs=1e-4), key
+    with open(dump, 'rb') as f:  # every test recording exactly once (the padded one is dropped)
+        counted = sorted(p['recording_id'] for p in pickle.load(f))
+    with open(osp.join(root, 'test3.json')) as f:
+        assert counted == sorted(recording_id_from_url(e['video_url_1']) for e in json.load(f))
+
+    # One process at the same total batch: 2 recordings a step, as 2 accumulated batches of 1,
+    # in the order the 2 ranks read them; the sampling seeds depend on seed, epoch and index
+    # only, so every step sees the same frames. Float sums differ in order only.
+    cfg.optim_wrapper['accumulative_counts'] = 2
+    cfg.work_dir = str(tmp_path / 'one_work')
+    one_path = dump_config(cfg, str(tmp_path / 'one_cfg.py'))
+    tool('train.py')([one_path])
+    one_ckpt = osp.join(cfg.work_dir, f'epoch_{epochs}.pth')
+    one = tool('test.py')([one_path, one_ckpt, '--work-dir', str(tmp_path / 'one_test')])
+    for key in METRICS:
+        assert one[key] == pytest.approx(single[key], abs=1e-4), key
+    a = torch.load(ckpt, weights_only=True)['state_dict']
+    b = torch.load(one_ckpt, weights_only=True)['state_dict']
+    assert max(float((a[k] - b[k]).abs().max()) for k in a) < 1e-5
