@@ -22,8 +22,8 @@ import pytest
 
 from mmvicokd.datasets.frame_cache import cache_file, read_cache, savez_deterministic
 
-from .bad_inputs import (REC, T_FULL, copy_set, dataset_cfg, load_first_sample, view_file,
-                         write_good_set)
+from .bad_inputs import (REC, T_FULL, copy_set, dataset_cfg, load_first_sample, logged_to,
+                         view_file, write_good_set)
 from .fixtures import write_json, write_recording
 
 
@@ -193,27 +193,31 @@ def test_bad_input(name, good_set, tmp_path):
 
 # --- documented fallbacks: the sample loads, and what was done is logged or padded ----------
 
-def test_empty_tricks_load_as_background_and_are_logged(good_set, tmp_path, capfd):
+def test_empty_tricks_load_as_background_and_are_logged(good_set, tmp_path):
     root = copy_set(good_set, str(tmp_path / 'data'))
     _tricks(root, [])
-    batch = load_first_sample(dataset_cfg(root))
+    log = str(tmp_path / 'log.txt')
+    with logged_to(log):
+        batch = load_first_sample(dataset_cfg(root))
     sample = batch['data_samples'][0]
     assert not sample.gt_label.any() and not sample.frame_label.any()
-    out = capfd.readouterr()
-    assert (f'1 recording(s) in {_ann(root)} have an empty "tricks" list and are loaded as '
-            f"background (all-zero sequence and frame labels): ['{REC}']") in out.out + out.err
+    with open(log) as f:
+        assert (f'1 recording(s) in {_ann(root)} have an empty "tricks" list and are loaded as '
+                f"background (all-zero sequence and frame labels): ['{REC}']") in f.read()
 
 
-def test_recording_shorter_than_clip_len_repeats_frames_and_is_logged(good_set, tmp_path, capfd):
+def test_recording_shorter_than_clip_len_repeats_frames_and_is_logged(good_set, tmp_path):
     root = copy_set(good_set, str(tmp_path / 'data'))
-    batch = load_first_sample(dataset_cfg(root, clip_len=16))  # T_full = 10 < 16
+    log = str(tmp_path / 'log.txt')
+    with logged_to(log):  # logged by the DataLoader worker
+        batch = load_first_sample(dataset_cfg(root, clip_len=16))  # T_full = 10 < 16
     inds = batch['data_samples'][0].frame_inds.numpy()
     np.testing.assert_array_equal(inds, np.floor((np.arange(16) + 0.5) * T_FULL / 16))
     assert batch['inputs']['video'][0].shape == (2, 16, 3, 16, 16)
-    out = capfd.readouterr()
-    assert (f'recording {REC} (annotation {_ann(root)}) has 10 frames on the 2.5-FPS grid '
-            '(4.00 s), fewer than clip_len 16: frames are repeated to fill the clip'
-            ) in out.out + out.err
+    with open(log) as f:
+        assert (f'recording {REC} (annotation {_ann(root)}) has 10 frames on the 2.5-FPS grid '
+                '(4.00 s), fewer than clip_len 16: frames are repeated to fill the clip'
+                ) in f.read()
 
 
 @pytest.mark.parametrize('cache', [False, True])
