@@ -1,50 +1,52 @@
-"""The main job on the embedded synthetic data set (``make demo``).
+"""The main job on the embedded synthetic data set (``make demo``), and the synthetic benchmark.
+
+    python tools/demo.py [--work-dir work_dirs/demo]              # make demo: one seed
+    python tools/demo.py --full --seeds 0 1 2                      # the synthetic benchmark
 
 1. Generate the synthetic MultiSensor-Home set and its pre-decoded frame cache (both skipped when
    complete, resumed when interrupted).
-2. Train and test, with MMEngine's Runner, the demo configs in ``configs/demo/``: the audio-visual
+2. Train and test, with MMEngine's Runner, the configs of ``configs/demo/``: the audio-visual
    teacher (AV_F), then the visual-only Student, LogitKD, CoKD and ViCoKD under frame-level (V_F)
-   and sequence-level (V_S) supervision.
-3. Print a Table-1-style markdown table (mAP %, difference from the Student in parentheses) and
-   write it, with every number, to ``<work-dir>/results.md`` and ``results.json``.
+   and sequence-level (V_S) supervision. ``--full`` adds ModalKD, DualKD, the teacher with
+   view-aware consistency (Table 3) and the ablations (Table 4), for every seed of ``--seeds``.
+3. Print the sequence-level mAP table (the paper's metric) with the difference from the Student,
+   then frame-level mAP, per-class AP of the sound-only classes and every loss term's first and
+   last value, and write them to ``<work-dir>/results.md`` (every number in ``results.json``).
+   ``--full`` writes the Tables 1-4 analogues with mean ± std over seeds to ``--out``
+   (``docs/synthetic_benchmark.md``) with the command, the machine and the wall time.
 
-Each run trains in ``work_dirs/<config name>/`` (the place ``tools/train.py`` uses, and where the
-distillation configs look for the teacher's checkpoint). A re-run reuses finished runs (their
-``test_metrics.json``), tests a finished checkpoint that has no metrics yet, and resumes a run
-that was interrupted.
+Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/benchmark/seed<k>/`` (other
+seeds) (:mod:`mmvicokd.demo.runs`): a re-run reuses finished runs, tests a finished checkpoint
+without metrics, and resumes an interrupted run.
 """
 import argparse
 import json
 import os
 import os.path as osp
 import resource
+import shlex
 import sys
 import time
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIG_DIR = osp.join(REPO, 'configs', 'demo')
-
-# (method, setting, config name) in training order: the teacher first.
-RUNS = [
-    ('Teacher', 'AV_F', 'teacher_{bb}_synthetic_av_f'),
-    ('Student', 'V_F', 'student_{bb}_synthetic_v_f'),
-    ('Student', 'V_S', 'student_{bb}_synthetic_v_s'),
-    ('LogitKD', 'V_F', 'logitkd_{bb}_synthetic_v_f'),
-    ('LogitKD', 'V_S', 'logitkd_{bb}_synthetic_v_s'),
-    ('CoKD', 'V_F', 'cokd_{bb}_synthetic_v_f'),
-    ('CoKD', 'V_S', 'cokd_{bb}_synthetic_v_s'),
-    ('ViCoKD', 'V_F', 'vicokd_{bb}_synthetic_v_f'),
-    ('ViCoKD', 'V_S', 'vicokd_{bb}_synthetic_v_s'),
-]
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='ViCoKD demo on the synthetic set')
+    from mmengine.config import DictAction
+    parser = argparse.ArgumentParser(description='ViCoKD demo and synthetic benchmark')
     parser.add_argument('--work-dir', default='work_dirs/demo',
-                        help='where the results table goes')
+                        help='where results.md and results.json go')
     parser.add_argument('--preset', default='demo', help='synthetic set size preset')
     parser.add_argument('--backbone', default='multiasl', help='demo backbone config family')
-    parser.add_argument('--cfg-options', nargs='+', default=None,
+    parser.add_argument('--full', action='store_true',
+                        help='the synthetic benchmark: every method, Table 3 and Table 4 runs')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0],
+                        help='training seeds (the data set is the same for all)')
+    parser.add_argument('--out', default='docs/synthetic_benchmark.md',
+                        help='benchmark document written by --full')
+    parser.add_argument('--runs-root', default='work_dirs',
+                        help='folder of the runs\' work dirs')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default=None,
                         help='key=value overrides applied to every run (e.g. '
                         'train_cfg.max_epochs=2)')
     return parser.parse_args(argv)
@@ -55,17 +57,6 @@ def peak_rss_mib() -> float:
     self_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(self_kib, child_kib) / 1024
-
-
-def load_cfg(name: str, cfg_options):
-    from mmengine.config import Config, DictAction
-    cfg = Config.fromfile(osp.join(CONFIG_DIR, name + '.py'))
-    if cfg_options:
-        parser = argparse.ArgumentParser()
-        parser.add_argument('--o', nargs='+', action=DictAction)
-        cfg.merge_from_dict(parser.parse_args(['--o', *cfg_options]).o)
-    cfg.work_dir = osp.join('work_dirs', name)
-    return cfg
 
 
 def describe_packed_sample(cfg) -> str:
@@ -83,44 +74,14 @@ def describe_packed_sample(cfg) -> str:
     return f'recording {sample.metainfo["recording_id"]!r}: ' + ', '.join(parts)
 
 
-def run_one(name: str, cfg_options) -> dict:
-    """Train (or resume) and test one demo config; returns its test metrics."""
-    from mmengine.runner import Runner
-
-    cfg = load_cfg(name, cfg_options)
-    metrics_file = osp.join(cfg.work_dir, 'test_metrics.json')
-    if osp.isfile(metrics_file):
-        with open(metrics_file) as f:
-            print(f'[demo] {name}: finished before, reusing {metrics_file}')
-            return json.load(f)
-    final_ckpt = osp.join(cfg.work_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth')
-    if osp.isfile(final_ckpt):
-        print(f'[demo] {name}: testing the finished checkpoint {final_ckpt}')
-        cfg.load_from = final_ckpt
-        runner = Runner.from_cfg(cfg)
-    else:
-        cfg.resume = osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint'))
-        print(f'[demo] {name}: training' + (' (resuming)' if cfg.resume else ''))
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-    metrics = {k: float(v) for k, v in runner.test().items()}
-    tmp = metrics_file + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(metrics, f, indent=1)
-    os.replace(tmp, metrics_file)
-    return metrics
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    start = time.time()
-    os.chdir(REPO)
+def prepare_data(args) -> None:
+    """Generate the synthetic set and its frame cache where the demo configs expect them."""
     from mmvicokd.datasets.frame_cache import build_frame_cache
     from mmvicokd.datasets.synthetic import generate_synthetic_dataset
-    from mmvicokd.evaluation.report import kd_table
+    from mmvicokd.demo.runs import TEACHER, load_run_config
 
-    # The demo configs name the data root (<dir>/Home1) and the cache folder.
-    data = load_cfg(RUNS[0][2].format(bb=args.backbone), args.cfg_options)
+    data = load_run_config(TEACHER.name(args.backbone), 0, args.backbone, args.cfg_options,
+                           args.runs_root)
     summary = generate_synthetic_dataset(osp.dirname(data.data_root), preset=args.preset)
     print(f'[demo] synthetic set: {summary["num_recordings"]} recordings '
           f'(train {summary["num_train"]}, test {summary["num_test"]}) in {summary["data_root"]}')
@@ -128,32 +89,38 @@ def main(argv=None):
                       data.frame_cache_dir, resize=data.img_size)
     print(f'[demo] packed sample: {describe_packed_sample(data)}')
 
-    results, timings = [], {}
-    for method, setting, pattern in RUNS:
-        name = pattern.format(bb=args.backbone)
-        t0 = time.time()
-        metrics = run_one(name, args.cfg_options)
-        timings[name] = round(time.time() - t0, 1)
-        results.append(dict(method=method, setting=setting, config=f'configs/demo/{name}.py',
-                            metrics=metrics))
 
-    elapsed = time.time() - start
-    tables = {metric: kd_table(results, metric=metric) for metric in ('seq_mAP', 'frame_mAP')}
-    report = (f'# ViCoKD demo: {args.backbone} on the synthetic MultiSensor-Home set\n\n'
-              f'Sequence-level mAP (%, the paper\'s metric), difference from the Student in '
-              f'parentheses:\n\n{tables["seq_mAP"]}\n\n'
-              f'Frame-level mAP (%):\n\n{tables["frame_mAP"]}\n\n'
-              f'Wall time {elapsed / 60:.1f} min, peak memory {peak_rss_mib():.0f} MiB.\n')
-    os.makedirs(args.work_dir, exist_ok=True)
-    for fname, text in (('results.md', report), ('results.json', json.dumps(
-            dict(results=results, seconds_per_run=timings, wall_seconds=round(elapsed, 1),
-                 peak_rss_mib=round(peak_rss_mib())), indent=1))):
-        path = osp.join(args.work_dir, fname)
-        with open(path + '.tmp', 'w') as f:
-            f.write(text)
-        os.replace(path + '.tmp', path)
+def write_atomic(path: str, text: str) -> None:
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path + '.tmp', 'w') as f:
+        f.write(text)
+    os.replace(path + '.tmp', path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    command = 'python tools/demo.py ' + ' '.join(map(shlex.quote, sys.argv[1:] if argv is None
+                                                     else argv))
+    start = time.time()
+    os.chdir(REPO)
+    from mmvicokd.demo.report import benchmark_document, demo_report, results_json
+    from mmvicokd.demo.runs import DEMO_RUNS, FULL_RUNS, run_all
+
+    prepare_data(args)
+    results = run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
+                      args.cfg_options, args.runs_root)
+    wall = time.time() - start
+    first = [r for r in results if r['seed'] == args.seeds[0]]
+    report = demo_report(first, args.backbone, wall, peak_rss_mib())
+    write_atomic(osp.join(args.work_dir, 'results.md'), report)
+    write_atomic(osp.join(args.work_dir, 'results.json'),
+                 json.dumps(results_json(results, wall, peak_rss_mib()), indent=1))
     print('\n' + report)
     print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
+    if args.full:
+        train_seconds = sum(r['seconds'] for r in results)
+        write_atomic(args.out, benchmark_document(results, command, wall, train_seconds))
+        print(f'[demo] benchmark tables written to {args.out}')
 
 
 if __name__ == '__main__':

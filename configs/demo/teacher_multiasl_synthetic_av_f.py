@@ -1,20 +1,32 @@
-# Demo teacher (AV_F) on the synthetic set: tiny encoders trained from scratch, short schedule.
+# Demo teacher (AV_F) on the synthetic set: tiny encoders trained from scratch on 2 CPU cores.
+# What differs from the paper's setting and why (README, "The demo's choices", measured there):
+# - D=48, 2-layer ViT/AST at 64 px: what 2 cores train in about a minute;
+# - lr 2e-3 with a 3-epoch warm-up: from-scratch encoders need more than the paper's 1e-4
+#   (the paper fine-tunes a pre-trained ViT);
+# - cross-modal attention restricted to +-1 frame: with full attention over time an encoder
+#   trained from scratch spreads every frame's audio over the clip (the teacher learnt almost
+#   nothing of the audio in 280 steps; see README); the real-data configs keep Eq. 2 as written.
 _base_ = [
     '../_base_/models/multiasl.py', '../_base_/datasets/synthetic.py',
     '../_base_/schedules/adam_cosine_100e.py', '../_base_/default_runtime.py'
 ]
 embed_dim = 48
-max_epochs = 20
+max_epochs = 60
+warmup_epochs = 3
 model = dict(
     visual_encoder=dict(
         arch='vit_tiny_patch16_224', img_size=64, checkpoint=None, embed_dim=embed_dim,
         depth=2, num_heads=4),
-    audio_encoder=dict(embed_dim=embed_dim, depth=2, num_heads=4, fstride=16, tstride=16))
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
-train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+    audio_encoder=dict(embed_dim=embed_dim, depth=2, num_heads=4, fstride=16, tstride=16),
+    cross_attn=dict(time_window=1))
+optim_wrapper = dict(optimizer=dict(lr=2e-3))
+# validate every 5 epochs: the curves of tools/report.py (Fig. 3 style)
+train_cfg = dict(max_epochs=max_epochs, val_interval=5)
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=max_epochs, eta_min=1e-5, by_epoch=True, begin=0,
-         end=max_epochs)
+    dict(type='LinearLR', start_factor=0.1, by_epoch=True, begin=0, end=warmup_epochs,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs, eta_min=1e-5,
+         by_epoch=True, begin=warmup_epochs, end=max_epochs)
 ]
 default_hooks = dict(
     logger=dict(interval=5),

@@ -8,7 +8,8 @@ from mmengine.registry import init_default_scope
 
 from mmvicokd.datasets.functional import frame_labels, video_frame_indices
 from mmvicokd.datasets.multisensor_home_dataset import MultiSensorHomeDataset
-from mmvicokd.datasets.transforms.load_audio_fbank import decode_audio_track, kaldi_fbank
+from mmvicokd.datasets.transforms.load_audio_fbank import (AST_FBANK_MEAN, AST_FBANK_STD,
+                                                           decode_audio_track, kaldi_fbank)
 
 from .fixtures import CLASSES, GREY_STEP, VIEW_COLOURS, write_json, write_recording
 
@@ -91,9 +92,9 @@ def _check_sample(dataset, index, out):
     grey = np.round(video[:, :, :, :, 20:30].mean((2, 3, 4)) / GREY_STEP)
     np.testing.assert_array_equal(grey, np.broadcast_to(
         video_frame_indices(inds, 2.5, 10.0, 60), (3, T)))
-    # audio: the fbank windows starting at frame_inds / 2.5 s
+    # audio: the fbank windows starting at frame_inds / 2.5 s, AST-normalised
     waveform, rate = decode_audio_track(info['filenames'][2], 'test')
-    fbank = kaldi_fbank(waveform, rate)
+    fbank = (kaldi_fbank(waveform, rate) - AST_FBANK_MEAN) / (2 * AST_FBANK_STD)
     for t, i in enumerate(inds):
         start = int(round(i * 40))
         np.testing.assert_allclose(audio[2, t], fbank[start:start + 40], rtol=1e-5, atol=1e-4)

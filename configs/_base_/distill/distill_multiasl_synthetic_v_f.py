@@ -5,6 +5,6 @@ model = dict(
     type='ViCoKDDistiller',
     student={{_base_.model}},
     teacher='{{ fileDirname }}/../../demo/teacher_multiasl_synthetic_av_f.py',
-    teacher_ckpt='work_dirs/teacher_multiasl_synthetic_av_f/epoch_20.pth',
+    teacher_ckpt='work_dirs/teacher_multiasl_synthetic_av_f/epoch_60.pth',
     data_preprocessor={{_base_.model.data_preprocessor}},
     distill_losses=dict())

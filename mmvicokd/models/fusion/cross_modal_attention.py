@@ -1,5 +1,5 @@
 """Cross-modal attention: visual queries attend to audio keys/values over time (Eq. 2–3)."""
-from typing import Tuple
+from typing import Optional, Tuple
 
 import torch
 from mmaction.registry import MODELS
@@ -24,10 +24,18 @@ class CrossModalAttention(nn.Module):
         num_heads: attention heads; must divide ``dim``.
         max_len: largest number of time steps T supported by the time encoding.
         num_views: largest number of views V supported by the view embedding.
+        time_window: None (the paper's Eq. 2: every frame attends to every audio step of
+            its view), or w >= 0: frame t attends only to audio steps s with |t - s| <= w
+            (local cross-modal attention; w = 0 reads the same frame's sound only).
     """
 
-    def __init__(self, dim: int, num_heads: int = 4, max_len: int = 512, num_views: int = 5):
+    def __init__(self, dim: int, num_heads: int = 4, max_len: int = 512, num_views: int = 5,
+                 time_window: Optional[int] = None):
         super().__init__()
+        if time_window is not None and time_window < 0:
+            raise ValueError(f'CrossModalAttention: time_window must be None or >= 0, got '
+                             f'{time_window}')
+        self.time_window = time_window
         if dim % num_heads != 0:
             raise ValueError(f'CrossModalAttention: dim {dim} is not divisible by '
                              f'num_heads {num_heads}')
@@ -71,6 +79,10 @@ class CrossModalAttention(nn.Module):
         pos = self.positional_encoding(v, t).to(visual.dtype)
         query = (visual + pos).reshape(b * v, t, d)
         key = (audio + pos).reshape(b * v, t, d)
-        attn, _ = self.attn(query, key, key, need_weights=False)
+        mask = None
+        if self.time_window is not None:
+            steps = torch.arange(t, device=visual.device)
+            mask = (steps[:, None] - steps[None, :]).abs() > self.time_window  # True: blocked
+        attn, _ = self.attn(query, key, key, attn_mask=mask, need_weights=False)
         attn = attn.reshape(b, v, t, d)
         return attn, visual + attn

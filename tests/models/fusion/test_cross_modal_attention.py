@@ -64,6 +64,31 @@ def test_known_value_with_uniform_attention():
                 torch.testing.assert_close(av[b, v, t], visual[b, v, t] + expected)
 
 
+def test_time_window_averages_only_nearby_audio():
+    """With uniform scores (zero key projection), frame t gets the mean of the values of the
+    audio steps s with |t - s| <= w: w = 0 the same step, w = 1 its neighbours too."""
+    visual, audio = feats(1, t=4), feats(2, t=4)
+    pe = sine_positional_encoding(4, D)
+    for window, steps_of in ((0, lambda t: [t]),
+                             (1, lambda t: [s for s in range(4) if abs(s - t) <= 1])):
+        mod = build(time_window=window)
+        with torch.no_grad():
+            mod.attn.in_proj_weight[D:2 * D].zero_()
+            mod.attn.in_proj_bias[D:2 * D].zero_()
+        attn, _ = mod(visual, audio)
+        w_v, b_v = mod.attn.in_proj_weight[2 * D:], mod.attn.in_proj_bias[2 * D:]
+        w_o, b_o = mod.attn.out_proj.weight, mod.attn.out_proj.bias
+        keys = audio[1, 2] + pe + mod.view_embedding[2]
+        for t in range(4):
+            expected = w_o @ (w_v @ keys[steps_of(t)].mean(0) + b_v) + b_o
+            torch.testing.assert_close(attn[1, 2, t], expected)
+
+
+def test_time_window_must_not_be_negative():
+    with pytest.raises(ValueError, match='time_window'):
+        build(time_window=-1)
+
+
 def test_attention_stays_within_each_view_and_sample():
     mod = build()
     visual, audio = feats(1), feats(2)

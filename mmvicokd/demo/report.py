@@ -1,0 +1,128 @@
+"""The texts ``tools/demo.py`` prints and writes: the demo's results and the synthetic
+benchmark's document (paper Tables 1-4 analogues with mean ± std over seeds)."""
+import os.path as osp
+import platform
+from typing import Dict, Sequence
+
+from ..evaluation.report import kd_table
+from .summary import loss_trajectory, per_class_table, sound_only_classes, terms_table
+
+#: Runs whose loss terms the demo shows: the teacher and every student with distillation.
+_TERMS_OF = ('Teacher', 'Teacher+VC', 'LogitKD', 'CoKD', 'ViCoKD')
+
+
+def machine_line() -> str:
+    """``'<cores> CPU cores, <processor> (<python>)'`` of this machine."""
+    import os
+    import torch
+    gpu = (f', GPU {torch.cuda.get_device_name(0)}' if torch.cuda.is_available()
+           else ', no GPU')
+    return (f'{os.cpu_count()} CPU cores ({platform.machine()}, '
+            f'{platform.processor() or "unknown processor"}){gpu}, torch {torch.__version__}, '
+            f'torch threads {torch.get_num_threads()}')
+
+
+def _per_class_section(results: Sequence[dict]) -> str:
+    teacher = [r for r in results if r['method'] == 'Teacher']
+    students = [r for r in results if r['method'] in ('Student', 'CoKD', 'ViCoKD', 'LogitKD')]
+    rows = teacher + students
+    if not rows or not any(k.startswith('seq_AP/') for r in rows for k in r['metrics']):
+        return ''
+    return ('Sequence-level AP (%) of the classes that look alike and differ only by sound '
+            '(the audio-visual teacher can tell them apart, a visual-only student cannot '
+            'unless distillation carries what the teacher hears):\n\n'
+            + per_class_table(rows, sound_only_classes()) + '\n')
+
+
+def _terms_section(results: Sequence[dict]) -> str:
+    trajectories = {}
+    for res in results:
+        if res['method'] in _TERMS_OF and osp.isdir(res['work_dir']):
+            name = f'{res["method"]} ({res["setting"]})'
+            trajectories[name] = loss_trajectory(res['work_dir'])
+    if not trajectories:
+        return ''
+    return ('Every logged loss term, first → last logged value (20-iteration moving '
+            'averages); `vc_covisible` is the fraction of view-pair frames where both views '
+            'see a person, `vc_weight` their mean confidence weight w, `vc_js` their mean JS '
+            'divergence (Eq. 10 is about their product):\n\n' + terms_table(trajectories)
+            + '\n')
+
+
+def demo_report(results: Sequence[dict], backbone: str, wall_seconds: float,
+                peak_mib: float) -> str:
+    """Markdown of one demo (one seed): Table 1 (seq mAP, then frame mAP), per-class AP of
+    the sound-only classes, the loss terms, wall time and peak memory."""
+    table_rows = [r for r in results if r['table'] == 'table1']
+    parts = [f'# ViCoKD demo: {backbone} on the synthetic MultiSensor-Home set\n',
+             'Sequence-level mAP (%, the paper\'s metric), difference from the Student in '
+             'parentheses:\n', kd_table(table_rows, metric='seq_mAP') + '\n',
+             'Frame-level mAP (%):\n', kd_table(table_rows, metric='frame_mAP') + '\n',
+             _per_class_section(results), _terms_section(results),
+             f'Wall time {wall_seconds / 60:.1f} min, peak memory {peak_mib:.0f} MiB '
+             f'({machine_line()}).\n']
+    return '\n'.join(p for p in parts if p)
+
+
+def benchmark_document(results: Sequence[dict], command: str, wall_seconds: float,
+                       train_seconds: float) -> str:
+    """Markdown of the synthetic benchmark: Tables 1, 3, 4 with mean ± std over seeds."""
+    from ..evaluation.result_tables import table1, table3, table4
+    from ..evaluation.run_logs import load_run
+    from ..evaluation.run_summary import summarise_runs
+
+    records = [load_run(r['work_dir']) for r in results]
+    summaries = summarise_runs(records)
+    seeds = sorted({r['seed'] for r in results})
+    parts = ['# Synthetic benchmark (generated; do not edit)\n',
+             f'Made by `{command}` on {machine_line()}: {len(results)} runs '
+             f'({len(seeds)} seeds: {", ".join(map(str, seeds))}), {train_seconds / 60:.1f} '
+             f'min of training and testing in this invocation, {wall_seconds / 60:.1f} min '
+             'wall in all (runs finished by an earlier invocation are reused and counted '
+             'there).\n',
+             'Test split: the synthetic set\'s 30 %, last epoch, no checkpoint selection. A '
+             'difference is claimed only where it exceeds twice the larger of the two '
+             'standard deviations.\n',
+             '## Table 1 / Table 2: methods under frame (V_F) and sequence (V_S) supervision\n',
+             table1(summaries)]
+    for title, table in (('## Table 3: teacher without → with view-aware consistency',
+                          table3(summaries)),
+                         ('## Table 4: ablations of ViCoKD', table4(summaries))):
+        if table is not None:
+            parts += [title + '\n', table]
+    verdicts = differences_section(summaries)
+    if verdicts:
+        parts += ['## Which differences exceed the noise (seq mAP)\n', verdicts]
+    seed0 = [r for r in results if r['seed'] == seeds[0]]
+    parts += ['## Per-class AP and loss terms (seed %d)\n' % seeds[0],
+              _per_class_section(seed0), _terms_section(seed0)]
+    return '\n'.join(p for p in parts if p) + '\n'
+
+
+def results_json(results: Sequence[dict], wall_seconds: float, peak_mib: float) -> Dict:
+    """Everything the demo measured, for ``results.json``."""
+    return dict(results=list(results), wall_seconds=round(wall_seconds, 1),
+                peak_rss_mib=round(peak_mib), machine=machine_line())
+
+
+#: The comparisons the benchmark states a verdict on: (method, against).
+COMPARISONS = (('LogitKD', 'Student'), ('ModalKD', 'Student'), ('DualKD', 'Student'),
+               ('CoKD', 'Student'), ('ViCoKD', 'Student'), ('ViCoKD', 'CoKD'))
+
+
+def differences_section(summaries: Sequence) -> str:
+    """Markdown list: each comparison of :data:`COMPARISONS` per setting, with its seq mAP
+    difference of means, the noise bound 2 x max(std) and the verdict."""
+    index = {(s.info.method, s.info.setting): s for s in summaries}
+    lines = []
+    for method, against in COMPARISONS:
+        for setting in ('V_F', 'V_S'):
+            a, b = index.get((method, setting)), index.get((against, setting))
+            if a is None or b is None or a.n < 2 or b.n < 2:
+                continue
+            diff = a.mean['seq_mAP'] - b.mean['seq_mAP']
+            noise = 2 * max(a.std['seq_mAP'], b.std['seq_mAP'])
+            verdict = ('exceeds the noise' if abs(diff) > noise else 'within the noise')
+            lines.append(f'- {method} vs {against}, {setting}: {diff:+.2f} seq mAP, '
+                         f'2 x max std = {noise:.2f}: {verdict}')
+    return '\n'.join(lines)

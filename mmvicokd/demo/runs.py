@@ -1,0 +1,148 @@
+"""Which runs the demo and the synthetic benchmark train, where they live, and how one runs.
+
+A run is one config of ``configs/demo/`` trained with one seed. Its work dir is
+``work_dirs/<config name>`` for seed 0 (where ``tools/train.py`` puts it and the distillation
+configs look for their teacher) and ``work_dirs/benchmark/seed<k>/<config name>`` for the other
+seeds; a distiller reads the final checkpoint of the teacher trained with the same seed. A run
+whose ``test_metrics.json`` exists is reused, a finished checkpoint without metrics is tested,
+and an interrupted run resumes from its last checkpoint.
+"""
+import json
+import os
+import os.path as osp
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIG_DIR = osp.join(REPO, 'configs', 'demo')
+METRICS_FILE = 'test_metrics.json'
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """One demo config: its paper method name, setting (AV_F, V_F, V_S) and table."""
+
+    method: str
+    setting: str
+    config: str  # name in configs/demo/ with '{bb}' for the backbone
+    table: str  # 'table1', 'table3' or 'table4'
+
+    def name(self, backbone: str) -> str:
+        return self.config.format(bb=backbone)
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.setting == 'AV_F'
+
+
+def _both(method: str, stem: str, table: str) -> List[DemoRun]:
+    return [DemoRun(method, setting, f'{stem}_{{bb}}_synthetic_{setting.lower()}', table)
+            for setting in ('V_F', 'V_S')]
+
+
+TEACHER = DemoRun('Teacher', 'AV_F', 'teacher_{bb}_synthetic_av_f', 'table1')
+#: ``make demo``: the teacher, then Student, LogitKD, CoKD and ViCoKD under V_F and V_S.
+DEMO_RUNS = [TEACHER, *_both('Student', 'student', 'table1'),
+             *_both('LogitKD', 'logitkd', 'table1'), *_both('CoKD', 'cokd', 'table1'),
+             *_both('ViCoKD', 'vicokd', 'table1')]
+#: ``--full``: every method of Table 1, the teacher with view consistency (Table 3) and the
+#: ablations of Table 4.
+FULL_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
+             *_both('DualKD', 'dualkd', 'table1'),
+             DemoRun('Teacher+VC', 'AV_F', 'teacher_vc_{bb}_synthetic_av_f', 'table3'),
+             *_both('w/o ConfW', 'vicokd_noconfw', 'table4'),
+             *_both('w/o Mask', 'vicokd_nomask', 'table4'),
+             *_both('JS→KL', 'vicokd_kl', 'table4'),
+             *_both('w/o FD', 'vicokd_nofd', 'table4'),
+             *_both('w/o LD', 'vicokd_nold', 'table4')]
+
+
+def work_dir(name: str, seed: int, root: str = 'work_dirs') -> str:
+    """Work dir of config ``name`` trained with ``seed`` (see the module docstring)."""
+    if seed == 0:
+        return osp.join(root, name)
+    return osp.join(root, 'benchmark', f'seed{seed}', name)
+
+
+def final_checkpoint(cfg) -> str:
+    """The checkpoint a finished run of ``cfg`` leaves: ``epoch_<max_epochs>.pth``."""
+    return osp.join(cfg.work_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth')
+
+
+def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[Dict] = None,
+                    root: str = 'work_dirs'):
+    """The config of one run: ``configs/demo/<name>.py`` + overrides, seed and work dir.
+
+    A distiller's ``teacher_ckpt`` is pointed at the final checkpoint of the teacher run of the
+    same seed (so changing the demo's epochs needs no config edit).
+    """
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(CONFIG_DIR, name + '.py'))
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    cfg.randomness = dict(cfg.get('randomness', {}), seed=seed)
+    cfg.work_dir = work_dir(name, seed, root)
+    if cfg.model.get('type') == 'ViCoKDDistiller':
+        teacher = load_run_config(TEACHER.name(backbone), seed, backbone, cfg_options, root)
+        cfg.model.teacher_ckpt = final_checkpoint(teacher)
+    return cfg
+
+
+def _write_json_atomic(path: str, data) -> None:
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(data, f, indent=1)
+    os.replace(tmp, path)
+
+
+def train_and_test(cfg, log=print) -> Dict[str, float]:
+    """Train (or resume) and test one run with MMEngine's Runner; returns its test metrics.
+
+    The metrics are written to ``<work_dir>/test_metrics.json`` (atomically), which marks the
+    run as finished.
+    """
+    from mmengine.runner import Runner
+    metrics_file = osp.join(cfg.work_dir, METRICS_FILE)
+    name = osp.basename(cfg.work_dir)
+    if osp.isfile(metrics_file):
+        log(f'[demo] {name}: finished before, reusing {metrics_file}')
+        with open(metrics_file) as f:
+            return json.load(f)
+    ckpt = final_checkpoint(cfg)
+    if osp.isfile(ckpt):
+        log(f'[demo] {name}: testing the finished checkpoint {ckpt}')
+        cfg.load_from = ckpt
+        runner = Runner.from_cfg(cfg)
+    else:
+        cfg.resume = osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint'))
+        log(f'[demo] {name} (seed {cfg.randomness.seed}): training' +
+            (' (resuming)' if cfg.resume else ''))
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+    metrics = {k: float(v) for k, v in runner.test().items()}
+    _write_json_atomic(metrics_file, metrics)
+    return metrics
+
+
+def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
+            cfg_options: Optional[Dict] = None, root: str = 'work_dirs',
+            log=print) -> List[dict]:
+    """Train and test ``runs`` for every seed (teachers first within a seed).
+
+    Returns:
+        one result per run and seed: ``method``, ``setting``, ``table``, ``seed``,
+        ``config`` (path), ``work_dir``, ``metrics`` and ``seconds`` (wall time of this call).
+    """
+    import time
+    results = []
+    for seed in seeds:
+        for run in sorted(runs, key=lambda r: not r.is_teacher):
+            name = run.name(backbone)
+            cfg = load_run_config(name, seed, backbone, cfg_options, root)
+            start = time.time()
+            metrics = train_and_test(cfg, log)
+            results.append(dict(method=run.method, setting=run.setting, table=run.table,
+                                seed=seed, config=f'configs/demo/{name}.py',
+                                work_dir=cfg.work_dir, metrics=metrics,
+                                seconds=round(time.time() - start, 1)))
+    return results
