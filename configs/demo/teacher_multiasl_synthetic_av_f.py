@@ -5,7 +5,10 @@
 #   (the paper fine-tunes a pre-trained ViT);
 # - cross-modal attention restricted to +-1 frame: with full attention over time an encoder
 #   trained from scratch spreads every frame's audio over the clip (the teacher learnt almost
-#   nothing of the audio in 280 steps; see README); the real-data configs keep Eq. 2 as written.
+#   nothing of the audio in 280 steps; see README); the real-data configs keep Eq. 2 as written;
+# - recordings scored with MultiASL's CLS head, not the authors' cas_top: with 16 frames cas_top
+#   averages k = 16 // 8 = 2 frames, and the same trained teacher scored 51.8 % seq mAP with
+#   cas_top against 62.0 % with the CLS head (README).
 _base_ = [
     '../_base_/models/multiasl.py', '../_base_/datasets/synthetic.py',
     '../_base_/schedules/adam_cosine_100e.py', '../_base_/default_runtime.py'
@@ -18,7 +21,8 @@ model = dict(
         arch='vit_tiny_patch16_224', img_size=64, checkpoint=None, embed_dim=embed_dim,
         depth=2, num_heads=4),
     audio_encoder=dict(embed_dim=embed_dim, depth=2, num_heads=4, fstride=16, tstride=16),
-    cross_attn=dict(time_window=1))
+    cross_attn=dict(time_window=1),
+    fusion=dict(seq_score='cls'))
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
 # validate every 5 epochs: the curves of tools/report.py (Fig. 3 style)
 train_cfg = dict(max_epochs=max_epochs, val_interval=5)

@@ -64,9 +64,19 @@ def demo_report(results: Sequence[dict], backbone: str, wall_seconds: float,
     return '\n'.join(p for p in parts if p)
 
 
+def _demote(markdown: str) -> str:
+    """Headings one level down (the report's tables start at ``#``; the document owns it)."""
+    return '\n'.join('#' + line if line.startswith('#') else line
+                     for line in markdown.splitlines())
+
+
 def benchmark_document(results: Sequence[dict], command: str, wall_seconds: float,
-                       train_seconds: float) -> str:
-    """Markdown of the synthetic benchmark: Tables 1, 3, 4 with mean ± std over seeds."""
+                       expected: int) -> str:
+    """Markdown of the synthetic benchmark: Tables 1, 3, 4 with mean ± std over seeds.
+
+    ``expected`` is the number of runs asked for; fewer ``results`` (``--finished-only``) are
+    said so in the header.
+    """
     from ..evaluation.result_tables import table1, table3, table4
     from ..evaluation.run_logs import load_run
     from ..evaluation.run_summary import summarise_runs
@@ -74,22 +84,21 @@ def benchmark_document(results: Sequence[dict], command: str, wall_seconds: floa
     records = [load_run(r['work_dir']) for r in results]
     summaries = summarise_runs(records)
     seeds = sorted({r['seed'] for r in results})
+    known = [r['run_seconds'] for r in results if r.get('run_seconds') is not None]
     parts = ['# Synthetic benchmark (generated; do not edit)\n',
-             f'Made by `{command}` on {machine_line()}: {len(results)} runs '
-             f'({len(seeds)} seeds: {", ".join(map(str, seeds))}), {train_seconds / 60:.1f} '
-             f'min of training and testing in this invocation, {wall_seconds / 60:.1f} min '
-             'wall in all (runs finished by an earlier invocation are reused and counted '
-             'there).\n',
+             f'Made by `{command}` on {machine_line()}: {len(results)} of the {expected} runs '
+             f'({len(seeds)} seeds: {", ".join(map(str, seeds))}) had finished '
+             f'(each cell says over how many seeds, n). Training and testing took '
+             f'{sum(known) / 60:.1f} min of wall time summed over the {len(known)} runs that '
+             f'recorded it (`timing.json`; runs of one invocation run one after another, and '
+             f'invocations may have run side by side); this invocation took '
+             f'{wall_seconds / 60:.1f} min (finished runs are reused).\n',
              'Test split: the synthetic set\'s 30 %, last epoch, no checkpoint selection. A '
              'difference is claimed only where it exceeds twice the larger of the two '
              'standard deviations.\n',
-             '## Table 1 / Table 2: methods under frame (V_F) and sequence (V_S) supervision\n',
-             table1(summaries)]
-    for title, table in (('## Table 3: teacher without → with view-aware consistency',
-                          table3(summaries)),
-                         ('## Table 4: ablations of ViCoKD', table4(summaries))):
-        if table is not None:
-            parts += [title + '\n', table]
+             _demote(table1(summaries))]
+    parts += [_demote(table) for table in (table3(summaries), table4(summaries))
+              if table is not None]
     verdicts = differences_section(summaries)
     if verdicts:
         parts += ['## Which differences exceed the noise (seq mAP)\n', verdicts]

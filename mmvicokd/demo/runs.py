@@ -10,12 +10,14 @@ and an interrupted run resumes from its last checkpoint.
 import json
 import os
 import os.path as osp
+import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(REPO, 'configs', 'demo')
 METRICS_FILE = 'test_metrics.json'
+TIMING_FILE = 'timing.json'
 
 
 @dataclass(frozen=True)
@@ -69,21 +71,40 @@ def final_checkpoint(cfg) -> str:
     return osp.join(cfg.work_dir, f'epoch_{cfg.train_cfg.max_epochs}.pth')
 
 
+def relocate_data(cfg, data_dir: str) -> None:
+    """Point ``cfg`` (in place) at a synthetic set in ``data_dir`` instead of the configured
+    one: ``data_root`` = ``<data_dir>/Home1`` and the frame cache ``<data_dir>/<cache folder
+    name>`` (top-level variables, every data loader and every ``LoadMultiViewCache``)."""
+    root = osp.join(data_dir, osp.basename(cfg.data_root))
+    cache = osp.join(data_dir, osp.basename(cfg.frame_cache_dir))
+    cfg.data_root, cfg.frame_cache_dir = root, cache
+    for split in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[split].dataset
+        dataset.data_root = root
+        for step in dataset.pipeline:
+            if step['type'] == 'LoadMultiViewCache':
+                step['cache_dir'] = cache
+
+
 def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[Dict] = None,
-                    root: str = 'work_dirs'):
+                    root: str = 'work_dirs', data_dir: Optional[str] = None):
     """The config of one run: ``configs/demo/<name>.py`` + overrides, seed and work dir.
 
     A distiller's ``teacher_ckpt`` is pointed at the final checkpoint of the teacher run of the
-    same seed (so changing the demo's epochs needs no config edit).
+    same seed (so changing the demo's epochs needs no config edit). ``data_dir`` moves the
+    data (:func:`relocate_data`).
     """
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name + '.py'))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    if data_dir is not None:
+        relocate_data(cfg, data_dir)
     cfg.randomness = dict(cfg.get('randomness', {}), seed=seed)
     cfg.work_dir = work_dir(name, seed, root)
     if cfg.model.get('type') == 'ViCoKDDistiller':
-        teacher = load_run_config(TEACHER.name(backbone), seed, backbone, cfg_options, root)
+        teacher = load_run_config(TEACHER.name(backbone), seed, backbone, cfg_options, root,
+                                  data_dir)
         cfg.model.teacher_ckpt = final_checkpoint(teacher)
     return cfg
 
@@ -99,9 +120,11 @@ def train_and_test(cfg, log=print) -> Dict[str, float]:
     """Train (or resume) and test one run with MMEngine's Runner; returns its test metrics.
 
     The metrics are written to ``<work_dir>/test_metrics.json`` (atomically), which marks the
-    run as finished.
+    run as finished; the wall seconds of this call to ``timing.json`` (a resumed run counts
+    only its last part).
     """
     from mmengine.runner import Runner
+    start = time.time()
     metrics_file = osp.join(cfg.work_dir, METRICS_FILE)
     name = osp.basename(cfg.work_dir)
     if osp.isfile(metrics_file):
@@ -120,29 +143,48 @@ def train_and_test(cfg, log=print) -> Dict[str, float]:
         runner = Runner.from_cfg(cfg)
         runner.train()
     metrics = {k: float(v) for k, v in runner.test().items()}
+    _write_json_atomic(osp.join(cfg.work_dir, TIMING_FILE),
+                       dict(seconds=round(time.time() - start, 1), pid=os.getpid()))
     _write_json_atomic(metrics_file, metrics)
     return metrics
 
 
+def run_seconds(work_dir: str) -> Optional[float]:
+    """Wall seconds the run took to train and test (``timing.json``), None if unknown."""
+    path = osp.join(work_dir, TIMING_FILE)
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return float(json.load(f)['seconds'])
+
+
 def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
             cfg_options: Optional[Dict] = None, root: str = 'work_dirs',
-            log=print) -> List[dict]:
+            data_dir: Optional[str] = None, log=print,
+            finished_only: bool = False) -> List[dict]:
     """Train and test ``runs`` for every seed (teachers first within a seed).
+
+    With ``finished_only`` nothing is trained: only the runs that have their
+    ``test_metrics.json`` are returned, and the others are logged as missing.
 
     Returns:
         one result per run and seed: ``method``, ``setting``, ``table``, ``seed``,
-        ``config`` (path), ``work_dir``, ``metrics`` and ``seconds`` (wall time of this call).
+        ``config`` (path), ``work_dir``, ``metrics``, ``seconds`` (wall time of this call) and
+        ``run_seconds`` (of the call that trained it, :func:`run_seconds`).
     """
-    import time
     results = []
     for seed in seeds:
         for run in sorted(runs, key=lambda r: not r.is_teacher):
             name = run.name(backbone)
-            cfg = load_run_config(name, seed, backbone, cfg_options, root)
+            cfg = load_run_config(name, seed, backbone, cfg_options, root, data_dir)
+            if finished_only and not osp.isfile(osp.join(cfg.work_dir, METRICS_FILE)):
+                log(f'[demo] {name} (seed {seed}): not finished, left out')
+                continue
             start = time.time()
             metrics = train_and_test(cfg, log)
             results.append(dict(method=run.method, setting=run.setting, table=run.table,
                                 seed=seed, config=f'configs/demo/{name}.py',
                                 work_dir=cfg.work_dir, metrics=metrics,
-                                seconds=round(time.time() - start, 1)))
+                                seconds=round(time.time() - start, 1),
+                                run_seconds=run_seconds(cfg.work_dir)))
     return results

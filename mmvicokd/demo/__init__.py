@@ -1,0 +1,1 @@
+"""The demo and the synthetic benchmark (``tools/demo.py``): runs, summaries, documents."""
