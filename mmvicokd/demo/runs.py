@@ -158,33 +158,71 @@ def run_seconds(work_dir: str) -> Optional[float]:
         return float(json.load(f)['seconds'])
 
 
+def _finished(work_dir_: str) -> bool:
+    return osp.isfile(osp.join(work_dir_, METRICS_FILE))
+
+
 def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
             cfg_options: Optional[Dict] = None, root: str = 'work_dirs',
             data_dir: Optional[str] = None, log=print,
-            finished_only: bool = False) -> List[dict]:
+            finished_only: bool = False, poll_seconds: float = 10.0) -> List[dict]:
     """Train and test ``runs`` for every seed (teachers first within a seed).
 
-    With ``finished_only`` nothing is trained: only the runs that have their
+    Several processes may run this over the same ``root`` at once: each run is claimed with a
+    :class:`RunLock`, a distiller waits until the teacher of its seed has finished, and a
+    process waits (polling every ``poll_seconds``) while the runs it still needs are held by
+    others. With ``finished_only`` nothing is trained: only the runs that have their
     ``test_metrics.json`` are returned, and the others are logged as missing.
 
     Returns:
-        one result per run and seed: ``method``, ``setting``, ``table``, ``seed``,
-        ``config`` (path), ``work_dir``, ``metrics``, ``seconds`` (wall time of this call) and
-        ``run_seconds`` (of the call that trained it, :func:`run_seconds`).
+        one result per run and seed, in the order of ``seeds`` and ``runs`` (teachers first):
+        ``method``, ``setting``, ``table``, ``seed``, ``config`` (path), ``work_dir``,
+        ``metrics``, ``seconds`` (wall time in this process) and ``run_seconds`` (of the call
+        that trained it, :func:`run_seconds`).
     """
-    results = []
-    for seed in seeds:
-        for run in sorted(runs, key=lambda r: not r.is_teacher):
-            name = run.name(backbone)
-            cfg = load_run_config(name, seed, backbone, cfg_options, root, data_dir)
-            if finished_only and not osp.isfile(osp.join(cfg.work_dir, METRICS_FILE)):
-                log(f'[demo] {name} (seed {seed}): not finished, left out')
+    from .run_lock import RunLock
+    order = [(seed, run) for seed in seeds for run in sorted(runs, key=lambda r: not r.is_teacher)]
+    configs = {key: load_run_config(key[1].name(backbone), key[0], backbone, cfg_options, root,
+                                    data_dir) for key in order}
+    done: Dict[tuple, tuple] = {}
+    pending = list(order)
+    while pending:
+        for key in pending:
+            seed, run = key
+            cfg = configs[key]
+            if finished_only:
+                if _finished(cfg.work_dir):
+                    done[key] = (train_and_test(cfg, log), 0.0)
+                else:
+                    log(f'[demo] {run.name(backbone)} (seed {seed}): not finished, left out')
+                    done[key] = None
+                break
+            teacher_dir = configs[(seed, TEACHER)].work_dir if (seed, TEACHER) in configs \
+                else None
+            if (cfg.model.get('type') == 'ViCoKDDistiller' and teacher_dir is not None
+                    and not _finished(teacher_dir) and not _finished(cfg.work_dir)):
+                continue  # its teacher is being trained by another process
+            lock = RunLock(cfg.work_dir)
+            if not _finished(cfg.work_dir) and not lock.acquire():
                 continue
-            start = time.time()
-            metrics = train_and_test(cfg, log)
-            results.append(dict(method=run.method, setting=run.setting, table=run.table,
-                                seed=seed, config=f'configs/demo/{name}.py',
-                                work_dir=cfg.work_dir, metrics=metrics,
-                                seconds=round(time.time() - start, 1),
-                                run_seconds=run_seconds(cfg.work_dir)))
+            with lock:
+                start = time.time()
+                metrics = train_and_test(cfg, log)
+            done[key] = (metrics, round(time.time() - start, 1))
+            break
+        else:
+            log(f'[demo] waiting for {len(pending)} run(s) held by other processes')
+            time.sleep(poll_seconds)
+            continue
+        pending = [key for key in pending if key not in done]
+    results = []
+    for key in order:
+        if done.get(key) is None:
+            continue
+        (seed, run), (metrics, seconds) = key, done[key]
+        name = run.name(backbone)
+        results.append(dict(method=run.method, setting=run.setting, table=run.table,
+                            seed=seed, config=f'configs/demo/{name}.py',
+                            work_dir=configs[key].work_dir, metrics=metrics, seconds=seconds,
+                            run_seconds=run_seconds(configs[key].work_dir)))
     return results
