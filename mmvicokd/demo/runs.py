@@ -175,13 +175,16 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
     ``test_metrics.json`` are returned, and the others are logged as missing.
 
     Returns:
-        one result per run and seed, in the order of ``seeds`` and ``runs`` (teachers first):
+        one result per run and seed, in the order of ``runs`` (teachers first) and ``seeds``:
         ``method``, ``setting``, ``table``, ``seed``, ``config`` (path), ``work_dir``,
         ``metrics``, ``seconds`` (wall time in this process) and ``run_seconds`` (of the call
         that trained it, :func:`run_seconds`).
     """
     from .run_lock import RunLock
-    order = [(seed, run) for seed in seeds for run in sorted(runs, key=lambda r: not r.is_teacher)]
+    # run-major: every seed of a run before the next run, teachers first, so that an
+    # interrupted benchmark has its first tables complete over seeds
+    order = [(seed, run) for run in sorted(runs, key=lambda r: not r.is_teacher)
+             for seed in seeds]
     configs = {key: load_run_config(key[1].name(backbone), key[0], backbone, cfg_options, root,
                                     data_dir) for key in order}
     done: Dict[tuple, tuple] = {}
