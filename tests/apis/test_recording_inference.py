@@ -55,7 +55,7 @@ def test_decoding_steps_replace_the_cache():
     cfg = Config.fromfile(osp.join(REPO, 'configs/demo/teacher_multiasl_synthetic_av_f.py'))
     steps = decoding_steps(cfg, use_audio=True)
     assert isinstance(steps.init, MultiViewDecordInit)
-    assert (steps.clip_len, steps.fps, steps.video.resize) == (8, 2.5, 64)
+    assert (steps.clip_len, steps.fps, steps.video.resize) == (16, 2.5, 64)  # the demo config's clip_len
     assert isinstance(steps.audio, LoadAudioFbank)
     assert decoding_steps(cfg, use_audio=False).audio is None
     cfg.test_dataloader.dataset.pipeline = [dict(type='MultiViewDecordInit')]
