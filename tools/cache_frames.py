@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from mmvicokd.datasets.frame_cache import build_frame_cache
+from mmvicokd.utils.cache_summary import print_cache_summary
 
 
 def parse_args(argv=None):
@@ -39,11 +40,7 @@ def main(argv=None) -> int:
     s = build_frame_cache(args.data_root, args.ann_file, args.out, resize=args.resize,
                           fps=args.fps, views=args.views, num_mel_bins=args.num_mel_bins,
                           sample_rate=args.sample_rate, workers=args.workers)
-    print(f"cache folder  {s['cache_dir']}")
-    print(f"recordings    {s['num_recordings']} ({s['built']} built, {s['up_to_date']} were "
-          'up to date)')
-    print(f"build time    {s['seconds']:.1f} s")
-    print(f"disk size     {s['disk_bytes'] / 2 ** 20:.1f} MiB")
+    print_cache_summary(s, built='built', time_label='build time')
     return 0
 
 

@@ -20,6 +20,7 @@ from mmengine.config import Config, DictAction
 import mmvicokd  # noqa: F401  (registers the models)
 from mmvicokd.datasets.feature_cache import DTYPES
 from mmvicokd.datasets.feature_extraction import build_feature_cache
+from mmvicokd.utils.cache_summary import print_cache_summary
 
 
 def parse_args(argv=None):
@@ -49,12 +50,8 @@ def main(argv=None) -> int:
                             config_name=args.config)
     encoders = ', '.join(f"{name} D={e['out_dim']}"
                          for name, e in s['manifest']['encoders'].items())
-    print(f"cache folder  {s['cache_dir']}")
-    print(f"features      {encoders} ({s['manifest']['dtype']})")
-    print(f"recordings    {s['num_recordings']} ({s['built']} extracted, {s['up_to_date']} were "
-          'up to date)')
-    print(f"time          {s['seconds']:.1f} s")
-    print(f"disk size     {s['disk_bytes'] / 2 ** 20:.1f} MiB")
+    print_cache_summary(s, built='extracted', time_label='time',
+                        extra=[('features', f"{encoders} ({s['manifest']['dtype']})")])
     return 0
 
 

@@ -89,17 +89,14 @@ def infer(args) -> dict:
 
 def main(argv=None):
     args = parse_args(argv)
-    from mmvicokd.apis.tool_errors import USER_ERRORS, error_line
+    from mmvicokd.apis.tool_errors import run_tool
 
     if args.batch_size < 1 or (args.stride is not None and args.stride < 1):
         raise SystemExit('infer.py: error: --batch-size and --stride must be >= 1')
     if args.videos and (args.ann_file or args.data_root):
         raise SystemExit('infer.py: error: --ann-file and --data-root go with --recording, '
                          'not with --videos')
-    try:
-        written = infer(args)
-    except USER_ERRORS as err:
-        raise SystemExit(error_line('infer.py', err)) from err
+    written = run_tool('infer.py', infer, args)
     print(f'[infer] wrote {written["json"]} and {written["png"]}')
     return written
 

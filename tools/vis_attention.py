@@ -84,12 +84,9 @@ def visualise(args) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
-    from mmvicokd.apis.tool_errors import USER_ERRORS, error_line
+    from mmvicokd.apis.tool_errors import run_tool
 
-    try:
-        path = visualise(args)
-    except USER_ERRORS as err:
-        raise SystemExit(error_line('vis_attention.py', err)) from err
+    path = run_tool('vis_attention.py', visualise, args)
     print(f'[vis_attention] wrote {path}')
     return path
 

@@ -29,7 +29,7 @@ import torch
 from mmengine.model import is_model_wrapper
 from torch import nn
 
-from .frame_cache import source_stamp
+from .cache_sources import sources_stale_reason
 
 FEATURE_FORMAT = 1
 MANIFEST = 'manifest.json'
@@ -183,23 +183,8 @@ def stale_reason(meta: dict, manifest: dict, filenames: Sequence[str], views: Se
     """
     if meta.get('key') != manifest['key']:
         return 'it was built for other encoders or settings than the manifest.json beside it'
-    if manifest['fps'] != fps:
-        return f"it was built at fps {manifest['fps']}, the dataset uses {fps}"
-    missing = [v for v in views if v not in meta['views']]
-    if missing:
-        return f"it holds views {meta['views']}, not {missing}"
-    for view, filename in zip(views, filenames):
-        cached = meta['sources'][meta['views'].index(view)]
-        if cached['name'] != osp.basename(filename):
-            return f"view {view} was extracted from {cached['name']}, the dataset reads {filename}"
-        if not osp.isfile(filename):
-            return f'its source {filename} does not exist'
-        now = source_stamp(filename)
-        if (now['size'], now['mtime_ns']) != (cached['size'], cached['mtime_ns']):
-            return (f'{filename} changed since the features were extracted (size '
-                    f"{cached['size']} -> {now['size']} bytes, mtime_ns {cached['mtime_ns']} -> "
-                    f"{now['mtime_ns']})")
-    return None
+    return sources_stale_reason(meta, manifest['fps'], filenames, views, fps, made='extracted',
+                                since='the features were extracted')
 
 
 def check_model(model: nn.Module, manifest: dict, cache_dir: str) -> None:

@@ -22,11 +22,11 @@ from mmengine.runner.utils import set_random_seed
 from mmengine.utils import track_iter_progress
 from torch import nn
 
+from .cache_sources import add_recordings, source_stamp
 from .feature_cache import (DTYPES, FEATURE_FORMAT, MANIFEST, cached_encoders, feature_file,
                             manifest_key, preprocess_settings, read_features, read_manifest,
                             stale_reason, weights_fingerprint, write_features,
                             write_json_atomic)
-from .frame_cache import source_stamp
 from .multisensor_home_dataset import MultiSensorHomeDataset
 from .transforms.decode_multi_view_video import DecodeMultiViewVideo
 from .transforms.load_audio_fbank import FBANK_FRAMES_PER_SECOND, LoadAudioFbank
@@ -81,16 +81,9 @@ def dataset_recordings(cfg: Config) -> tuple[List[dict], float]:
                              'MultiSensorHomeDataset is supported')
         fps = float(ds.get('fps', 2.5))
         fps_seen.add(fps)
-        dataset = MultiSensorHomeDataset(ann_file=ds['ann_file'], data_root=ds.get('data_root', ''),
-                                         fps=fps, views=ds.get('views'))
-        for i in range(len(dataset)):
-            info = dataset.get_data_info(i)
-            seen = infos.setdefault(info['recording_id'], info)
-            if seen['filenames'] != info['filenames']:
-                raise ValueError(
-                    f"recording {info['recording_id']} names different files in "
-                    f"{seen['ann_file']} ({seen['filenames']}) and {info['ann_file']} "
-                    f"({info['filenames']})")
+        add_recordings(infos, MultiSensorHomeDataset(
+            ann_file=ds['ann_file'], data_root=ds.get('data_root', ''), fps=fps,
+            views=ds.get('views')))
     if not infos:
         raise ValueError('feature cache: the config has no train/val/test dataset')
     if len(fps_seen) != 1:

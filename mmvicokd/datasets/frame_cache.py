@@ -26,6 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .cache_sources import add_recordings, source_stamp, sources_stale_reason
 from .functional import multi_view_timing
 from .multisensor_home_dataset import MultiSensorHomeDataset
 from .split import remove_killed_tmp_files
@@ -61,12 +62,6 @@ def meta_command(meta: dict, cache_dir: str) -> str:
                          meta['fps'], meta['views'], meta['num_mel_bins'], meta['sample_rate'])
 
 
-def source_stamp(filename: str) -> dict:
-    """``dict(name=basename, size=bytes, mtime_ns=int)`` of a view file."""
-    stat = os.stat(filename)
-    return dict(name=osp.basename(filename), size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-
-
 def read_cache(path: str, where: str, arrays: bool = True) -> tuple:
     """``(meta, video, fbank)`` of a cache file; ``(meta, None, None)`` if not ``arrays``.
 
@@ -91,22 +86,8 @@ def stale_reason(meta: dict, filenames: Sequence[str], views: Sequence[int],
     """
     if meta.get('format') != CACHE_FORMAT:
         return f"it has cache format {meta.get('format')}, this code reads {CACHE_FORMAT}"
-    if meta['fps'] != fps:
-        return f"it was built at fps {meta['fps']}, the dataset uses {fps}"
-    missing = [v for v in views if v not in meta['views']]
-    if missing:
-        return f"it holds views {meta['views']}, not {missing}"
-    for view, filename in zip(views, filenames):
-        cached = meta['sources'][meta['views'].index(view)]
-        if cached['name'] != osp.basename(filename):
-            return f"view {view} was cached from {cached['name']}, the dataset reads {filename}"
-        if not osp.isfile(filename):
-            return f'its source {filename} does not exist'
-        now = source_stamp(filename)
-        if (now['size'], now['mtime_ns']) != (cached['size'], cached['mtime_ns']):
-            return (f"{filename} changed since the cache was built (size {cached['size']} -> "
-                    f"{now['size']} bytes, mtime_ns {cached['mtime_ns']} -> {now['mtime_ns']})")
-    return None
+    return sources_stale_reason(meta, meta['fps'], filenames, views, fps, made='cached',
+                                since='the cache was built')
 
 
 def savez_deterministic(f, **arrays: np.ndarray) -> None:
@@ -193,16 +174,8 @@ def _collect_infos(data_root: str, ann_files: Sequence[str], fps: float,
                    views: Sequence[int] | None) -> list[dict]:
     infos = {}
     for ann_file in ann_files:
-        dataset = MultiSensorHomeDataset(ann_file=ann_file, data_root=data_root, fps=fps,
-                                         views=views)
-        for i in range(len(dataset)):
-            info = dataset.get_data_info(i)
-            seen = infos.setdefault(info['recording_id'], info)
-            if seen['filenames'] != info['filenames']:
-                raise ValueError(
-                    f"recording {info['recording_id']} names different files in "
-                    f"{seen['ann_file']} ({seen['filenames']}) and {info['ann_file']} "
-                    f"({info['filenames']})")
+        add_recordings(infos, MultiSensorHomeDataset(ann_file=ann_file, data_root=data_root,
+                                                     fps=fps, views=views))
     return list(infos.values())
 
 
