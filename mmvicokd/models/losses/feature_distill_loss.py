@@ -23,10 +23,11 @@ class FeatureDistillLoss(nn.Module):
     ``('attn', 'av')`` gives CoKD/ViCoKD, ``('visual', 'audio')`` ModalKD (audio against
     pseudo-audio), ``('fusion',)`` DualKD.
 
-    Reduction over the D channels: ``'sum'`` (the default) is Eq. 7 as written, and the
-    real-data configs (ViT-S, D=384) use it, as the paper does with all weights 1.0. The demo
-    (D=48 encoders trained from scratch) uses ``'mean'``: summed over D, this term started 3x
-    larger than the student's whole task loss and dominated it (see README, "Loss scales").
+    Reduction over the D channels: ``'sum'`` (the default) is Eq. 7 as written, with all loss
+    weights 1.0 as in the paper; the demo and the real-data configs use it. ``'mean'`` divides
+    the value by D. Measured on the demo (D=48, README "Loss scales"): summed over D the term is
+    about 20x the student's task losses, yet CoKD with ``'sum'`` scored 37.0 / 28.1 seq mAP
+    (V_F / V_S) against 27.6 / 27.9 with ``'mean'``, so ``'sum'`` stays the default.
 
     Args:
         features: names of the recognizers' output features to align, each (B, V, T, D).
