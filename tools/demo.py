@@ -111,7 +111,8 @@ def main(argv=None):
                                                      else argv))
     start = time.time()
     os.chdir(REPO)
-    from mmvicokd.demo.report import benchmark_document, demo_report, results_json
+    from mmvicokd.demo.report import (benchmark_document, demo_report, results_json,
+                                      timing_line)
     from mmvicokd.demo.runs import DEMO_RUNS, FULL_RUNS, run_all
 
     if not args.finished_only:
@@ -123,7 +124,8 @@ def main(argv=None):
         raise SystemExit('[demo] no finished run to report')
     wall = time.time() - start
     first = [r for r in results if r['seed'] == args.seeds[0]]
-    report = demo_report(first, args.backbone, wall, peak_rss_mib())
+    report = demo_report(first, args.backbone,
+                         timing_line(first, wall, peak_rss_mib(), args.finished_only))
     write_atomic(osp.join(args.work_dir, 'results.md'), report)
     write_atomic(osp.join(args.work_dir, 'results.json'),
                  json.dumps(results_json(results, wall, peak_rss_mib()), indent=1))

@@ -49,18 +49,29 @@ def _terms_section(results: Sequence[dict]) -> str:
             + '\n')
 
 
-def demo_report(results: Sequence[dict], backbone: str, wall_seconds: float,
-                peak_mib: float) -> str:
+def timing_line(results: Sequence[dict], wall_seconds: float, peak_mib: float,
+                finished_only: bool) -> str:
+    """The closing line of the demo's report: this invocation's wall time and peak memory, or,
+    for a report of finished runs (``--finished-only``), what those runs took when trained."""
+    if not finished_only:
+        return (f'Wall time {wall_seconds / 60:.1f} min, peak memory {peak_mib:.0f} MiB '
+                f'({machine_line()}).')
+    known = [r['run_seconds'] for r in results if r.get('run_seconds') is not None]
+    return (f'Reported from finished runs (--finished-only): {len(known)} of them recorded '
+            f'their training and testing time, {sum(known) / 60:.1f} min in all '
+            f'({machine_line()}).')
+
+
+def demo_report(results: Sequence[dict], backbone: str, closing: str) -> str:
     """Markdown of one demo (one seed): Table 1 (seq mAP, then frame mAP), per-class AP of
-    the sound-only classes, the loss terms, wall time and peak memory."""
+    the sound-only classes, the loss terms, and ``closing`` (:func:`timing_line`)."""
     table_rows = [r for r in results if r['table'] == 'table1']
     parts = [f'# ViCoKD demo: {backbone} on the synthetic MultiSensor-Home set\n',
              'Sequence-level mAP (%, the paper\'s metric), difference from the Student in '
              'parentheses:\n', kd_table(table_rows, metric='seq_mAP') + '\n',
              'Frame-level mAP (%):\n', kd_table(table_rows, metric='frame_mAP') + '\n',
              _per_class_section(results), _terms_section(results),
-             f'Wall time {wall_seconds / 60:.1f} min, peak memory {peak_mib:.0f} MiB '
-             f'({machine_line()}).\n']
+             closing + '\n']
     return '\n'.join(p for p in parts if p)
 
 

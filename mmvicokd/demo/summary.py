@@ -77,7 +77,7 @@ def terms_table(trajectories: Dict[str, Dict[str, Tuple[float, float]]]) -> str:
     for name, traj in trajectories.items():
         cells = [f'{traj[k][0]:.4g} → {traj[k][1]:.4g}' if k in traj else '—'
                  for k in ['loss', *keys]]
-        share = (f'{100 * traj["loss_vc"][1] / traj["loss"][1]:.2f} %'
+        share = (f'{100 * traj["loss_vc"][1] / traj["loss"][1]:.2g} %'
                  if 'loss_vc' in traj and traj['loss'][1] else '—')
         rows.append(f'| {name} | ' + ' | '.join(cells) + f' | {share} |')
     return '\n'.join(rows)
