@@ -78,7 +78,7 @@ def demo_report(results: Sequence[dict], backbone: str, closing: str) -> str:
 def _demote(markdown: str) -> str:
     """Headings one level down (the report's tables start at ``#``; the document owns it)."""
     return '\n'.join('#' + line if line.startswith('#') else line
-                     for line in markdown.splitlines())
+                     for line in markdown.splitlines()) + '\n'
 
 
 def benchmark_document(results: Sequence[dict], command: str, wall_seconds: float,
