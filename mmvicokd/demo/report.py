@@ -127,7 +127,10 @@ def results_json(results: Sequence[dict], wall_seconds: float, peak_mib: float) 
 
 #: The comparisons the benchmark states a verdict on: (method, against).
 COMPARISONS = (('LogitKD', 'Student'), ('ModalKD', 'Student'), ('DualKD', 'Student'),
-               ('CoKD', 'Student'), ('ViCoKD', 'Student'), ('ViCoKD', 'CoKD'))
+               ('CoKD', 'Student'), ('ViCoKD', 'Student'), ('ViCoKD', 'CoKD'),
+               ('Teacher+VC', 'Teacher'),
+               *((f'ViCoKD {name}', 'ViCoKD') for name in
+                 ('w/o ConfW', 'w/o Mask', 'JS→KL', 'w/o FD', 'w/o LD')))
 
 
 def differences_section(summaries: Sequence) -> str:
@@ -136,7 +139,7 @@ def differences_section(summaries: Sequence) -> str:
     index = {(s.info.method, s.info.setting): s for s in summaries}
     lines = []
     for method, against in COMPARISONS:
-        for setting in ('V_F', 'V_S'):
+        for setting in ('AV_F', 'V_F', 'V_S'):
             a, b = index.get((method, setting)), index.get((against, setting))
             if a is None or b is None or a.n < 2 or b.n < 2:
                 continue
@@ -145,4 +148,4 @@ def differences_section(summaries: Sequence) -> str:
             verdict = ('exceeds the noise' if abs(diff) > noise else 'within the noise')
             lines.append(f'- {method} vs {against}, {setting}: {diff:+.2f} seq mAP, '
                          f'2 x max std = {noise:.2f}: {verdict}')
-    return '\n'.join(lines)
+    return '\n'.join(lines) + '\n' if lines else ''
