@@ -10,3 +10,16 @@ for _var, _sub in (('XDG_CACHE_HOME', 'xdg'), ('MPLCONFIGDIR', 'matplotlib'),
 os.environ['YOLO_OFFLINE'] = '1'
 os.environ['YOLO_AUTOINSTALL'] = '0'
 os.environ['HF_HUB_OFFLINE'] = '1'
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope='module')
+def one_torch_thread():
+    """Run a module's tiny models on one torch thread, restoring the count afterwards."""
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -32,12 +32,8 @@ TEACHER = dict(type='MultiViewAVRecognizer', visual_encoder=VISUAL, audio_encode
 STUDENT = dict(TEACHER, audio_encoder=None, adapter=dict(type='CrossModalAdapter'))
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# tiny models run fastest on one thread (and do not fight parallel test runs)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 @pytest.fixture

@@ -18,12 +18,8 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PIPELINE = [dict(type='SampleMultiViewFrames', clip_len=8, test_mode=True)]
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# tiny models run fastest on one thread (and do not fight parallel test runs)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 def tool():

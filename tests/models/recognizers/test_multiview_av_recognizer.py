@@ -31,13 +31,8 @@ VARIANTS = {
 }
 
 
-@pytest.fixture(autouse=True, scope='module')
-def one_thread():
-    """Tiny models run fastest on one thread (and do not fight parallel test runs)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# tiny models run fastest on one thread (and do not fight parallel test runs)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 def model_cfg(backbone='MultiTrans', variant='student_VF', **overrides):
