@@ -53,6 +53,10 @@ def parse_args(argv=None):
     parser.add_argument('--data-dir', default=None,
                         help='where the synthetic set and its frame cache go (default: the '
                         'configs\' data/synthetic)')
+    parser.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
+                        help='runs trained at once, in that many processes (default: 2, or 1 '
+                        'on a 1-core machine); the cores are split between them')
+    parser.add_argument('--helper', type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default=None,
                         help='key=value overrides applied to every run (e.g. '
                         'train_cfg.max_epochs=2)')
@@ -107,19 +111,37 @@ def write_atomic(path: str, text: str) -> None:
 
 def main(argv=None):
     args = parse_args(argv)
-    command = 'python tools/demo.py ' + ' '.join(map(shlex.quote, sys.argv[1:] if argv is None
-                                                     else argv))
+    argv_list = list(sys.argv[1:] if argv is None else argv)
+    command = 'python tools/demo.py ' + ' '.join(map(shlex.quote, argv_list))
     start = time.time()
     os.chdir(REPO)
     from mmvicokd.demo.report import (benchmark_document, demo_report, results_json,
                                       timing_line)
+    from mmvicokd.demo.parallel import (limit_threads, start_helpers, stop_helpers,
+                                        threads_per_job, wait_helpers)
     from mmvicokd.demo.runs import DEMO_RUNS, FULL_RUNS, run_all
 
+    if args.helper:  # one of --jobs' helper processes: train runs, report nothing
+        limit_threads(threads_per_job(args.jobs))
+        run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
+                args.cfg_options, args.runs_root, args.data_dir)
+        return
     if not args.finished_only:
         prepare_data(args)
-    results = run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
-                      args.cfg_options, args.runs_root, args.data_dir,
-                      finished_only=args.finished_only)
+    helpers = []
+    if args.jobs > 1 and not args.finished_only:
+        limit_threads(threads_per_job(args.jobs))
+        helpers = start_helpers(osp.abspath(__file__), argv_list, args.jobs)
+        print(f'[demo] training in {args.jobs} processes, {threads_per_job(args.jobs)} '
+              'thread(s) each')
+    try:
+        results = run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
+                          args.cfg_options, args.runs_root, args.data_dir,
+                          finished_only=args.finished_only)
+        wait_helpers(helpers)
+    except BaseException:
+        stop_helpers(helpers)
+        raise
     if not results:
         raise SystemExit('[demo] no finished run to report')
     wall = time.time() - start

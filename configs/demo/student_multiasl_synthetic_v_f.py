@@ -3,7 +3,7 @@
 # without distillation, has this schedule).
 _base_ = './teacher_multiasl_synthetic_av_f.py'
 model = {{_base_.student_overrides}}
-max_epochs = 30
+max_epochs = 10
 warmup_epochs = 3
 train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [

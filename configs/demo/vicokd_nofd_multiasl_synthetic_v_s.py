@@ -1,3 +1,3 @@
 # Table 4, w/o FD: logit distillation and view consistency only.
 _base_ = './vicokd_multiasl_synthetic_v_s.py'
-model = dict(distill_losses=dict(_delete_=True, ld={{_base_.ld}}))
+model = dict(distill_losses=dict(fd=None))

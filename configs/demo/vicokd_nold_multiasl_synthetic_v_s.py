@@ -1,3 +1,3 @@
 # Table 4, w/o LD: feature distillation and view consistency only.
 _base_ = './vicokd_multiasl_synthetic_v_s.py'
-model = dict(distill_losses=dict(_delete_=True, fd={{_base_.fd_attn_av}}))
+model = dict(distill_losses=dict(ld=None))

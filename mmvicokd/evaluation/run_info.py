@@ -101,6 +101,8 @@ def distill_parts(distill_losses: Optional[Mapping], where: str) -> frozenset:
     """The distillation terms of a distiller: ``'ld'`` and ``'fd(<features>)'`` strings."""
     parts = set()
     for name, loss in (distill_losses or {}).items():
+        if loss is None:  # switched off (ViCoKDDistiller skips it)
+            continue
         kind = _get(loss, 'type')
         if kind == 'LogitDistillLoss':
             parts.add(_LD)

@@ -65,7 +65,7 @@ def synthesise(label: str, n: int, sample_rate: int, rng: np.random.Generator) -
         out = 0.4 * band_noise(n, sample_rate, sig.freq - 800, sig.freq + 800, rng) * envelope
     elif sig.kind == 'gulp':
         times = np.arange(0.2, dur, 1.0 / sig.rate)
-        out = _bursts(n, sample_rate, times, 0.2, lambda m: np.sin(
+        out = _bursts(n, sample_rate, times, 0.3, lambda m: np.sin(
             2 * np.pi * np.cumsum(np.linspace(sig.freq * 1.3, sig.freq, m)) / sample_rate))
     elif sig.kind in ('crunch', 'typing'):
         if sig.kind == 'crunch':
@@ -75,40 +75,30 @@ def synthesise(label: str, n: int, sample_rate: int, rng: np.random.Generator) -
                 np.arange(0.05, dur, 1.0 / sig.rate)))
         length = 0.03 if sig.kind == 'crunch' else 0.015
         out = _bursts(n, sample_rate, times, length,
-                      lambda m: band_noise(m, sample_rate, sig.freq - 1500, sig.freq + 1500, rng))
+                      lambda m: band_noise(m, sample_rate, 0.6 * sig.freq, 1.4 * sig.freq, rng))
         out = 0.5 * out
     elif sig.kind == 'creak':
+        # the door creaks for the whole walk, one sweep every 0.5 s (so every 0.4-s audio
+        # window holds one): rising from ``freq`` while it opens (Enter), falling to ``freq``
+        # while it closes (Exit); the two classes set different ``freq``
         out = 0.3 * _footsteps(n, sample_rate, rng)
-        m = min(n, int(0.8 * sample_rate))
-        f = np.linspace(sig.freq, 2.5 * sig.freq, m)
-        if not sig.rising:
-            f = f[::-1]
-        chirp = np.sin(2 * np.pi * np.cumsum(f) / sample_rate) * np.hanning(m)
-        if sig.rising:
-            out[:m] += chirp
-        else:
-            out[n - m:] += chirp
+        out += _sweeps(n, sample_rate, sig.freq, 2.5 * sig.freq, sig.rising, 0.5, 0.4)
     elif sig.kind == 'pages':
         times = np.arange(0.3, dur, 1.0 / sig.rate)
-        out = 0.5 * _bursts(n, sample_rate, times, 0.25,
+        out = 0.5 * _bursts(n, sample_rate, times, 0.35,
                             lambda m: band_noise(m, sample_rate, 3000, 7000, rng))
     elif sig.kind == 'ring':
         alternate = np.where((t * sig.rate).astype(int) % 2 == 0, sig.freq, 1.2 * sig.freq)
         gate = (t % 1.5) < 1.0
         out = np.sin(2 * np.pi * np.cumsum(alternate) / sample_rate) * gate
     elif sig.kind == 'thump':
-        m = min(n, int(0.3 * sample_rate))
-        burst = np.sin(2 * np.pi * sig.freq * np.arange(m) / sample_rate) * np.exp(
-            -np.arange(m) / (0.06 * sample_rate))
-        out = np.zeros(n)
-        k = min(n, int(0.4 * sample_rate))
-        squeak = np.sin(2 * np.pi * np.cumsum(np.linspace(300, 600, k)) / sample_rate)
-        if sig.rising:  # stand up: springs squeak, then the push-off
-            out[:k] += 0.3 * squeak * np.hanning(k)
-            out[:m] += burst
-        else:  # sit down: the body lands at the end
-            out[n - m:] += burst
-            out[n - k:] += 0.3 * squeak[::-1] * np.hanning(k)
+        # the sofa's springs sound for the whole movement, with a low thump every 0.8 s:
+        # a high rising squeak while standing up, a low falling groan while sitting down
+        low, high = (3200.0, 4800.0) if sig.rising else (150.0, 300.0)
+        out = 0.6 * _sweeps(n, sample_rate, low, high, sig.rising, 0.4, 0.3)
+        out += _bursts(n, sample_rate, np.arange(0.1, dur, 0.8), 0.3, lambda k: np.sin(
+            2 * np.pi * sig.freq * np.arange(k) / sample_rate) * np.exp(
+            -np.arange(k) / (0.06 * sample_rate)))
     else:
         raise ValueError(f'unknown sound kind {sig.kind!r} for class {label}')
     fade = min(n // 2, int(_FADE_S * sample_rate))
@@ -117,6 +107,17 @@ def synthesise(label: str, n: int, sample_rate: int, rng: np.random.Generator) -
         out[:fade] *= ramp
         out[n - fade:] *= ramp[::-1]
     return sig.level * out
+
+
+def _sweeps(n: int, sample_rate: int, low: float, high: float, rising: bool, period: float,
+            length: float) -> np.ndarray:
+    """(n,) Hann-windowed sine sweeps between ``low`` and ``high`` Hz, ``length`` s long, one
+    every ``period`` s; upwards when ``rising``, else downwards."""
+    m = max(2, int(length * sample_rate))
+    f = np.linspace(low, high, m) if rising else np.linspace(high, low, m)
+    sweep = np.sin(2 * np.pi * np.cumsum(f) / sample_rate)
+    return _bursts(n, sample_rate, np.arange(0.0, n / sample_rate, period), length,
+                   lambda k: sweep[:k])
 
 
 def _footsteps(n: int, sample_rate: int, rng: np.random.Generator) -> np.ndarray:

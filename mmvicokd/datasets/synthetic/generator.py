@@ -52,7 +52,7 @@ class Preset:
 
 PRESETS = {
     'tiny': Preset(num_recordings=6, min_duration=8, max_duration=10, max_tricks=3),
-    'demo': Preset(num_recordings=80, min_duration=12, max_duration=20, max_tricks=3),
+    'demo': Preset(num_recordings=160, min_duration=12, max_duration=20, max_tricks=3),
     'default': Preset(num_recordings=240, min_duration=16, max_duration=28, max_tricks=3),
 }
 

@@ -35,6 +35,9 @@ def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | 
             if audio is not None:
                 astream = container.add_stream('aac', rate=sample_rate)
                 astream.layout = 'mono'
+                # ffmpeg's fast AAC coder: the default (twoloop) took half of the set's
+                # generation time
+                astream.options = {'aac_coder': 'fast'}
             for i in range(n):
                 frame = av.VideoFrame.from_ndarray(frames[i], format='rgb24')
                 for packet in vstream.encode(frame):

@@ -103,6 +103,11 @@ def _draw_object(img, label: str, progress: float, tick: int, cx: float, cy: flo
         raise ValueError(f'unknown object shape {sig.shape!r} for class {label}')
 
 
+#: Actor radius and held-object size, as fractions of the frame height (near camera).
+ACTOR_RADIUS = 0.12
+OBJECT_SIZE = 0.22
+
+
 def render_view(episode: Episode, view: int, width: int, height: int,
                 brightness: float = 1.0) -> np.ndarray:
     """Render 0-based camera ``view`` of ``episode``.
@@ -113,8 +118,10 @@ def render_view(episode: Episode, view: int, width: int, height: int,
     cam = CAMERAS[view]
     base = background(view, width, height, brightness)
     seen = visibility(episode.inside, episode.positions)[view]
-    radius = max(2.0, 0.09 * height * cam.detail)
-    obj = max(2.0, 0.11 * height * cam.detail)
+    # sizes for a 16-pixel ViT patch at the demo's 64-pixel frames: a near camera draws the
+    # held object about one patch wide, a far one (detail 0.55) about half a patch
+    radius = max(2.0, ACTOR_RADIUS * height * cam.detail)
+    obj = max(2.0, OBJECT_SIZE * height * cam.detail)
     frames = np.repeat(base[None], episode.num_frames, axis=0)
     for tick in np.flatnonzero(seen):
         img = frames[tick]

@@ -28,7 +28,9 @@ What we follow and what is ours:
 * Recording scores: the authors score recordings with ``sigmoid(cas_top)`` and never
   evaluate the CLS head. ``seq_score='cas_top'`` (the default) does the same: ``score_logits``
   = ``cas_top``, which the recognizer's ``predict_scores`` uses; ``seq_score='cls'`` scores
-  with the CLS head (``score_logits`` = ``seq_logits``). Training is the same either way.
+  with the CLS head (``score_logits`` = ``seq_logits``), ``seq_score='cas_max'`` with the
+  CAS's maximum over time (a recording holds a class where one of its frames does: the frame
+  scores' own pooling). Training is the same in every case.
 * ``frame_logits`` is the CAS. ``view_frame_logits`` applies the same CAS classifier to each
   view's own concatenation [F_AV_v, F_Fusion_v] (no new parameters): a per-view reading of the
   classifier the frame loss trains, so view-level terms (view consistency) act on it.
@@ -50,6 +52,9 @@ from .functional import (check_fusion_input, generalized_ce, select_topk_frames,
                          topk_pseudo_labels)
 from .layers import TemporalEncoder
 
+#: What can score a recording at test time (see the module docstring).
+SEQ_SCORES = ('cas_top', 'cls', 'cas_max')
+
 
 @MODELS.register_module()
 class MultiASL(BaseModule):
@@ -64,8 +69,8 @@ class MultiASL(BaseModule):
         dropout: Transformer dropout (authors: 0.1).
         topk_divisor: k = max(1, T // topk_divisor) frames selected per class (authors: 8).
         gce_q: exponent of the generalised cross-entropy (authors: 0.7).
-        seq_score: what scores a recording at test time: ``'cas_top'`` (authors) or ``'cls'``
-            (the CLS head).
+        seq_score: what scores a recording at test time: ``'cas_top'`` (authors), ``'cls'``
+            (the CLS head) or ``'cas_max'`` (the CAS's maximum over time).
         init_cfg: MMEngine initialisation config.
     """
 
@@ -74,8 +79,8 @@ class MultiASL(BaseModule):
                  topk_divisor: int = 8, gce_q: float = 0.7, seq_score: str = 'cas_top',
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
-        if seq_score not in ('cas_top', 'cls'):
-            raise ValueError(f"MultiASL: seq_score must be 'cas_top' or 'cls', got "
+        if seq_score not in SEQ_SCORES:
+            raise ValueError(f'MultiASL: seq_score must be one of {SEQ_SCORES}, got '
                              f'{seq_score!r}')
         self.seq_score = seq_score
         self.in_dim = in_dim
@@ -101,7 +106,8 @@ class MultiASL(BaseModule):
             ``seq_logits`` (B, C); ``frame_logits`` (B, T, C): the CAS; ``view_frame_logits``
             (B, V, T, C); ``actionness_av``, ``actionness_fusion`` (B, T): probabilities;
             ``cas_top`` (B, C); ``topk_indices`` (B, k, C), k = max(1, T // topk_divisor);
-            ``score_logits`` (B, C): ``cas_top`` or ``seq_logits`` (see ``seq_score``).
+            ``score_logits`` (B, C): ``cas_top``, ``seq_logits`` or max over T of ``cas``
+            (see ``seq_score``).
         """
         check_fusion_input(av, self.in_dim, self.num_views, type(self).__name__)
         b, v, t, d = av.shape
@@ -124,7 +130,8 @@ class MultiASL(BaseModule):
                     seq_logits=seq_logits, actionness_av=actionness_av,
                     actionness_fusion=actionness_fusion, cas_top=cas_top,
                     topk_indices=topk_indices,
-                    score_logits=cas_top if self.seq_score == 'cas_top' else seq_logits)
+                    score_logits=dict(cas_top=cas_top, cls=seq_logits,
+                                      cas_max=cas.amax(dim=1))[self.seq_score])
 
     def aux_losses(self, outputs: Dict[str, torch.Tensor], gt_label: torch.Tensor,
                    frame_label: Optional[torch.Tensor] = None,

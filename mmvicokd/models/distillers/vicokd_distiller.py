@@ -63,7 +63,9 @@ class ViCoKDDistiller(BaseModel):
             ``state_dict`` keys are the recognizer's own, not a distiller's).
         distill_losses: ``{name: loss config}``; each loss maps ``(student_outputs,
             teacher_outputs)`` to a scalar. Empty trains the student on its own losses only
-            (the teacher is then not run), a control equal to training the student alone.
+            (the teacher is then not run), a control equal to training the student alone. An
+            entry ``None`` switches that loss off (a config drops an inherited loss with
+            ``distill_losses=dict(ld=None)``).
         data_preprocessor: preprocessor config or module applied once to the batch that both
             recognizers read; ``None`` uses the student's own preprocessor.
         init_cfg: initialisation config of the distiller.
@@ -94,7 +96,8 @@ class ViCoKDDistiller(BaseModel):
         # own initialisation or its encoders' pre-trained files.
         self.teacher.is_init = True
 
-        distill_losses = {} if distill_losses is None else distill_losses
+        distill_losses = {name: cfg for name, cfg in (distill_losses or {}).items()
+                          if cfg is not None}
         for name in distill_losses:
             if not name or '.' in name:
                 raise ValueError(f'ViCoKDDistiller: distill loss name {name!r} must be a '

@@ -99,6 +99,14 @@ def test_recording_score_from_the_cls_head_on_request():
     assert not torch.allclose(out['score_logits'], out['cas_top'])
 
 
+def test_recording_score_from_the_cas_maximum_over_time_on_request():
+    model = build(seq_score='cas_max')
+    with torch.no_grad():
+        out = model(torch.randn(B, V, 16, D))
+    torch.testing.assert_close(out['score_logits'], out['frame_logits'].amax(dim=1))
+    assert (out['score_logits'] >= out['cas_top']).all()  # the top-k mean is at most the max
+
+
 def test_recognizer_scores_recordings_with_score_logits():
     from mmvicokd.models.recognizers.multiview_av_recognizer import MultiViewAVRecognizer
     logits = torch.tensor([[0.0, 2.0]])

@@ -152,6 +152,12 @@ def test_train_steps_update_student_only_and_lower_the_loss(teacher_ckpt):
     assert any(k.startswith('visual_encoder.') for k in changed)
 
 
+def test_a_none_distill_loss_is_switched_off(teacher_ckpt):
+    path, _ = teacher_ckpt
+    model = build_distiller(path, distill_losses=dict(DISTILL_LOSSES, ld=None))
+    assert set(model.distill_losses) == {'fd'}
+
+
 def test_loss_matches_student_and_distill_losses_computed_apart(teacher_ckpt):
     model = build_distiller(teacher_ckpt[0])
     model.eval()
