@@ -14,6 +14,8 @@
    last value, and write them to ``<work-dir>/results.md`` (every number in ``results.json``).
    ``--full`` writes the Tables 1-4 analogues with mean ± std over seeds to ``--out``
    (``docs/synthetic_benchmark.md``) with the command, the machine and the wall time.
+   ``--student-epochs N`` trains every run but the teachers N epochs (a study of the students'
+   schedule; its runs have their own work dirs, the teachers are shared).
 
 Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/benchmark/seed<k>/`` (other
 seeds) (:mod:`mmvicokd.demo.runs`): a re-run reuses finished runs, tests a finished checkpoint
@@ -46,8 +48,12 @@ def parse_args(argv=None):
                         help='training seeds (the data set is the same for all)')
     parser.add_argument('--finished-only', action='store_true',
                         help='train nothing: tables of the runs that have finished')
-    parser.add_argument('--out', default='docs/synthetic_benchmark.md',
-                        help='benchmark document written by --full')
+    parser.add_argument('--out', default=None,
+                        help='benchmark document (mean ± std over seeds); default with --full: '
+                        'docs/synthetic_benchmark.md')
+    parser.add_argument('--student-epochs', type=int, default=None,
+                        help='train every run but the teachers for this many epochs instead '
+                        'of the configs\' (work dirs <config>_<N>e; the teachers are shared)')
     parser.add_argument('--runs-root', default='work_dirs',
                         help='folder of the runs\' work dirs')
     parser.add_argument('--data-dir', default=None,
@@ -124,7 +130,8 @@ def main(argv=None):
     if args.helper:  # one of --jobs' helper processes: train runs, report nothing
         limit_threads(threads_per_job(args.jobs))
         run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
-                args.cfg_options, args.runs_root, args.data_dir)
+                args.cfg_options, args.runs_root, args.data_dir,
+                student_epochs=args.student_epochs)
         return
     if not args.finished_only:
         prepare_data(args)
@@ -137,7 +144,8 @@ def main(argv=None):
     try:
         results = run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
                           args.cfg_options, args.runs_root, args.data_dir,
-                          finished_only=args.finished_only)
+                          finished_only=args.finished_only,
+                          student_epochs=args.student_epochs)
         wait_helpers(helpers)
     except BaseException:
         stop_helpers(helpers)
@@ -153,10 +161,11 @@ def main(argv=None):
                  json.dumps(results_json(results, wall, peak_rss_mib()), indent=1))
     print('\n' + report)
     print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
-    if args.full:
-        expected = len(FULL_RUNS) * len(args.seeds)
-        write_atomic(args.out, benchmark_document(results, command, wall, expected))
-        print(f'[demo] benchmark tables written to {args.out}')
+    out = args.out or ('docs/synthetic_benchmark.md' if args.full else None)
+    if out:
+        expected = len(FULL_RUNS if args.full else DEMO_RUNS) * len(args.seeds)
+        write_atomic(out, benchmark_document(results, command, wall, expected))
+        print(f'[demo] benchmark tables written to {out}')
 
 
 if __name__ == '__main__':

@@ -86,13 +86,33 @@ def relocate_data(cfg, data_dir: str) -> None:
                 step['cache_dir'] = cache
 
 
+def set_epochs(cfg, epochs: int) -> None:
+    """Retime ``cfg`` (in place) to ``epochs`` training epochs: the train loop, every scheduler
+    that ended at the old last epoch (a cosine's ``T_max`` with it) and a checkpoint interval
+    equal to the old length."""
+    old = cfg.train_cfg.max_epochs
+    if epochs < 1:
+        raise ValueError(f'epochs must be at least 1, got {epochs}')
+    cfg.train_cfg.max_epochs = epochs
+    for scheduler in cfg.get('param_scheduler') or []:
+        if scheduler.get('end') == old:
+            scheduler['end'] = epochs
+            if 'T_max' in scheduler:
+                scheduler['T_max'] = epochs - scheduler.get('begin', 0)
+    checkpoint = cfg.get('default_hooks', {}).get('checkpoint')
+    if checkpoint is not None and checkpoint.get('interval') == old:
+        checkpoint['interval'] = epochs
+
+
 def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[Dict] = None,
-                    root: str = 'work_dirs', data_dir: Optional[str] = None):
+                    root: str = 'work_dirs', data_dir: Optional[str] = None,
+                    epochs: Optional[int] = None):
     """The config of one run: ``configs/demo/<name>.py`` + overrides, seed and work dir.
 
     A distiller's ``teacher_ckpt`` is pointed at the final checkpoint of the teacher run of the
     same seed (so changing the demo's epochs needs no config edit). ``data_dir`` moves the
-    data (:func:`relocate_data`).
+    data (:func:`relocate_data`). ``epochs`` retimes the run (:func:`set_epochs`; the teacher
+    a distiller reads keeps its own) and gives it its own work dir, ``<name>_<epochs>e``.
     """
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(CONFIG_DIR, name + '.py'))
@@ -102,6 +122,9 @@ def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[D
         relocate_data(cfg, data_dir)
     cfg.randomness = dict(cfg.get('randomness', {}), seed=seed)
     cfg.work_dir = work_dir(name, seed, root)
+    if epochs is not None:
+        set_epochs(cfg, epochs)
+        cfg.work_dir = work_dir(f'{name}_{epochs}e', seed, root)
     if cfg.model.get('type') == 'ViCoKDDistiller':
         teacher = load_run_config(TEACHER.name(backbone), seed, backbone, cfg_options, root,
                                   data_dir)
@@ -165,7 +188,8 @@ def _finished(work_dir_: str) -> bool:
 def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
             cfg_options: Optional[Dict] = None, root: str = 'work_dirs',
             data_dir: Optional[str] = None, log=print,
-            finished_only: bool = False, poll_seconds: float = 10.0) -> List[dict]:
+            finished_only: bool = False, poll_seconds: float = 10.0,
+            student_epochs: Optional[int] = None) -> List[dict]:
     """Train and test ``runs`` for every seed (teachers first within a seed).
 
     Several processes may run this over the same ``root`` at once: each run is claimed with a
@@ -173,6 +197,7 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
     process waits (polling every ``poll_seconds``) while the runs it still needs are held by
     others. With ``finished_only`` nothing is trained: only the runs that have their
     ``test_metrics.json`` are returned, and the others are logged as missing.
+    ``student_epochs`` retimes every run but the teachers (:func:`load_run_config`).
 
     Returns:
         one result per run and seed, in the order of ``runs`` (teachers first) and ``seeds``:
@@ -186,7 +211,8 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
     order = [(seed, run) for run in sorted(runs, key=lambda r: not r.is_teacher)
              for seed in seeds]
     configs = {key: load_run_config(key[1].name(backbone), key[0], backbone, cfg_options, root,
-                                    data_dir) for key in order}
+                                    data_dir, None if key[1].is_teacher else student_epochs)
+               for key in order}
     done: Dict[tuple, tuple] = {}
     pending = list(order)
     while pending:
