@@ -1,6 +1,6 @@
-"""Import-time fixes for the pinned OpenMMLab stack (DESIGN.md section 7).
+"""Import-time fixes for the pinned OpenMMLab stack (``docs/design.md``, "Install facts").
 
-Two known breakages are mended here, once, before anything imports ``mmaction.models``:
+Three known breakages are mended here, once, before anything imports ``mmaction.models``:
 
 * The ``mmaction2==1.2.0`` wheel on PyPI lacks ``mmaction/models/localizers/drn/`` although
   ``mmaction/models/localizers/__init__.py`` imports it. When the folder is missing we register a
@@ -9,8 +9,16 @@ Two known breakages are mended here, once, before anything imports ``mmaction.mo
   ``HistoryBuffer`` (whose state pickles its statistics methods as ``getattr(HistoryBuffer,
   'mean')``) and numpy arrays/scalars in ``message_hub`` and ``meta``. We allow-list exactly those
   globals with ``torch.serialization.add_safe_globals``.
+* ``mmaction2==1.2.0`` imports its multimodal models (VindLU) whenever ``transformers>=4.28`` is
+  installed; their ``vindlu/modeling_bert.py`` imports helpers that ``transformers`` 5.0 removed
+  (``apply_chunking_to_forward``, ``find_pruneable_heads_and_indices``, ...), so with
+  transformers 5 ``import mmaction.models`` fails. With transformers >= 5 we take mmaction's own
+  "transformers absent" path (``WITH_MULTIMODAL = False``): VindLU types are then registered as
+  placeholders that raise when built; nothing else of mmaction changes. Without transformers,
+  or with 4.x, nothing is touched.
 """
 import builtins
+import importlib.metadata
 import importlib.util
 import os
 import sys
@@ -53,6 +61,30 @@ def patch_missing_drn() -> None:
     sys.modules[_DRN_MODULE + '.drn'] = inner
 
 
+def _major_version(package: str):
+    """Installed major version of ``package`` (None when it is not installed)."""
+    try:
+        version = importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    head = version.split('.')[0]
+    return int(head) if head.isdigit() else None
+
+
+def skip_multimodal_on_transformers5() -> bool:
+    """Keep mmaction2 1.2.0 from importing VindLU when transformers >= 5 is installed.
+
+    Must run before ``mmaction.models`` is imported (a no-op afterwards: if that import had
+    succeeded there is nothing to mend). Returns whether the switch was set.
+    """
+    major = _major_version('transformers')
+    if major is None or major < 5 or 'mmaction.models' in sys.modules:
+        return False
+    from mmaction.utils import dependency
+    dependency.WITH_MULTIMODAL = False
+    return True
+
+
 def checkpoint_safe_globals() -> list:
     """The globals an MMEngine checkpoint pickles besides tensors (``message_hub``, ``meta``)."""
     import numpy as np
@@ -82,4 +114,5 @@ def allow_checkpoint_globals() -> None:
 def apply() -> None:
     """Apply every fix; safe to call more than once."""
     patch_missing_drn()
+    skip_multimodal_on_transformers5()
     allow_checkpoint_globals()

@@ -52,3 +52,43 @@ def test_arbitrary_globals_stay_blocked(tmp_path):
     torch.save({'obj': io.BytesIO}, path)
     with pytest.raises(Exception, match='Unsupported global'):
         torch.load(path)
+
+
+def test_mmaction_models_import_and_build_with_transformers5(tmp_path):
+    """mmaction2 1.2.0's VindLU imports helpers transformers 5 removed; in a fresh interpreter
+    with transformers 5 installed, importing mmvicokd then mmaction.models must work, and a
+    recognizer and the distiller must build (the test extra pins transformers 5)."""
+    import subprocess
+    import importlib.metadata
+    assert int(importlib.metadata.version('transformers').split('.')[0]) >= 5
+    script = '\n'.join([
+        'import mmvicokd, mmaction.models',
+        'from mmaction.registry import MODELS',
+        'from mmaction.utils import dependency',
+        'from tests.models.recognizers.test_multiview_av_recognizer import model_cfg',
+        'assert dependency.WITH_MULTIMODAL is False',
+        "MODELS.build(model_cfg('MultiASL', 'teacher'))",
+        "MODELS.build(dict(type='ViCoKDDistiller', student=model_cfg('MultiASL', 'student_VF'),"
+        " teacher=model_cfg('MultiASL', 'teacher'), teacher_ckpt='unused.pth',"
+        " distill_losses=dict(ld=dict(type='LogitDistillLoss'))))",
+        'try:',
+        "    MODELS.build(dict(type='VindLUVQA'))",
+        'except ImportError as err:',
+        "    print('placeholder:', err)",
+    ])
+    repo = str(__import__('pathlib').Path(__file__).resolve().parents[1])
+    out = subprocess.run([sys.executable, '-c', script], cwd=repo, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert 'requires extra multi-modal dependencies' in out.stdout  # mmaction's placeholder
+
+
+def test_transformers_switch_acts_only_for_transformers5(monkeypatch):
+    from mmaction.utils import dependency
+    monkeypatch.delitem(sys.modules, 'mmaction.models')  # as before the first import
+    monkeypatch.setattr(dependency, 'WITH_MULTIMODAL', True)
+    for major, acts in ((None, False), (4, False), (5, True)):
+        monkeypatch.setattr(compat, '_major_version', lambda name, major=major: major)
+        dependency.WITH_MULTIMODAL = True
+        assert compat.skip_multimodal_on_transformers5() is acts
+        assert dependency.WITH_MULTIMODAL is (not acts)

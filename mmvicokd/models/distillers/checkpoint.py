@@ -2,10 +2,10 @@
 and cut the student out of a distiller checkpoint (``tools/extract_student.py``)."""
 import os
 import tempfile
-from typing import Dict, List
 
 import torch
-from torch import nn
+
+from ..state_dict_check import first_few, state_dict_mismatches  # noqa: F401  (re-exported)
 
 STUDENT_PREFIX = 'student.'
 TEACHER_PREFIX = 'teacher.'
@@ -40,30 +40,6 @@ def read_checkpoint(path: str, what: str) -> dict:
     return ckpt
 
 
-def _first_few(items: List[str], limit: int = 5) -> str:
-    more = f' ... ({len(items)} in all)' if len(items) > limit else ''
-    return ', '.join(items[:limit]) + more
-
-
-def state_dict_mismatches(module: nn.Module, state_dict: Dict[str, torch.Tensor]) -> List[str]:
-    """What stops ``module.load_state_dict(state_dict, strict=True)``, one line per kind.
-
-    Returns:
-        Up to three strings (missing keys, unexpected keys, shape mismatches), each listing a
-        few offending keys; empty when the state dict fits exactly.
-    """
-    own = module.state_dict()
-    missing = sorted(set(own) - set(state_dict))
-    unexpected = sorted(set(state_dict) - set(own))
-    mismatched = sorted(f'{k} (checkpoint {tuple(state_dict[k].shape)}, model '
-                        f'{tuple(own[k].shape)})'
-                        for k in set(own) & set(state_dict)
-                        if own[k].shape != state_dict[k].shape)
-    return [f'{name}: {_first_few(items)}' for name, items in (
-        ('missing keys', missing), ('unexpected keys', unexpected),
-        ('shape mismatches', mismatched)) if items]
-
-
 def student_checkpoint(ckpt: dict, source: str) -> dict:
     """Keep only the student of a distiller checkpoint.
 
@@ -86,7 +62,7 @@ def student_checkpoint(ckpt: dict, source: str) -> dict:
     if not student:
         raise ValueError(f'{source!r} holds no `student.*` weights, so it is not a '
                          f'ViCoKDDistiller checkpoint; its keys start with '
-                         f'{_first_few(sorted({k.split(".")[0] for k in state_dict}))}')
+                         f'{first_few(sorted({k.split(".")[0] for k in state_dict}))}')
     return dict(meta=dict(ckpt.get('meta') or {}), state_dict=student)
 
 

@@ -5,10 +5,19 @@ from typing import Optional, Tuple
 import torch
 from mmaction.registry import MODELS
 from timm.layers import PatchEmbed
+from timm.models.deit import VisionTransformerDistilled
 from timm.models.vision_transformer import VisionTransformer
 from torch import nn
 
+from .ast_checkpoint import adapt_ast_pos_embed, ast_to_timm
 from .base_frame_encoder import BaseFrameEncoder
+from .weight_files import load_local_state_dict, load_strict
+
+#: How the log and errors name each checkpoint layout :func:`ast_to_timm` recognises.
+AST_FORMATS = {'ast-original': "AST repository .pth ('module.v.*')",
+               'hf-hub': "Hugging Face hub AST ('encoder.layer.N.*')",
+               'hf-v5': "transformers 5 AST ('layers.N.*')",
+               'timm': 'timm state dict'}
 
 
 class OverlappingPatchEmbed(PatchEmbed):
@@ -38,25 +47,40 @@ class ASTEncoder(BaseFrameEncoder):
 
     Each window of ``Fa`` fbank frames × 128 mel bins is a one-channel "image" laid out as AST
     does, frequency × time ``(1, input_fdim, input_tdim)``; 16×16 patches are taken with
-    strides ``(fstride, tstride)`` (AST's default 10 gives an overlap of 6), then a timm
-    :class:`VisionTransformer` (CLS token, learned position embedding) pools them
-    (``global_pool='token'``: the CLS token, ``'avg'``: the mean of the patch tokens). The
-    weights are shared over views. Weights come only from the local ``checkpoint`` file, a
-    state dict of the timm ``VisionTransformer`` (plain or inside an MMEngine checkpoint).
+    strides ``(fstride, tstride)`` (AST's 10 gives an overlap of 6) and a timm Vision
+    Transformer encodes them. With ``dist_token`` (AST's own layout, timm's
+    ``VisionTransformerDistilled``) a CLS and a distillation token are prepended and the
+    feature is their mean after the final LayerNorm, as AST pools; without it, one CLS token
+    (``global_pool='token'``) or the mean of the patch tokens (``'avg'``). The weights are
+    shared over views; ``out_dim`` adds a Linear projection (ours, trained from scratch), e.g.
+    from AST-base's 768 to the visual width D_v = 384, so that the cross-modal attention, the
+    adapter's pseudo-audio and feature distillation all work at one width.
+
+    AST-base (``audioset_10_10_0.4593``) is ``embed_dim=768, depth=12, num_heads=12,
+    mlp_ratio=4``, patch 16, strides 10, ``dist_token=True``. Its weights load from a local
+    ``checkpoint`` in any of the forms :mod:`~mmvicokd.models.encoders.ast_checkpoint` reads
+    (the hub's ``model.safetensors``/``pytorch_model.bin`` or download folder, the original
+    repository's ``.pth``, or our own timm state dict); classifier heads are dropped, and a
+    position table made for another window (AST's: 12 × 101 patches for 1024 frames) is cut
+    around its centre or interpolated as AST's own code does.
 
     Args:
         embed_dim: Transformer width.
         depth: number of Transformer blocks.
         num_heads: attention heads.
+        mlp_ratio: hidden width of each block's MLP over ``embed_dim`` (AST: 4).
         patch_size: patch side.
         input_fdim: mel bins per window (128).
         input_tdim: fbank frames per window, ``Fa``.
         fstride: patch stride along frequency.
         tstride: patch stride along time.
-        global_pool: ``'token'`` or ``'avg'``.
-        out_dim: if given, a Linear layer projects the pooled feature to this size (e.g. the
-            visual feature size); else the output size is ``embed_dim``.
-        checkpoint: local weight file of the ViT, loaded strictly.
+        dist_token: AST's distillation token (two prefix tokens, pooled as their mean).
+        global_pool: without ``dist_token``: ``'token'`` or ``'avg'``; with it only
+            ``'token'`` (the two tokens' mean).
+        norm_eps: LayerNorm epsilon (1e-6 as AST's timm blocks; the hub port says 1e-12).
+        out_dim: if given, a Linear layer projects the pooled feature to this size; else the
+            output size is ``embed_dim``.
+        checkpoint: local weight file or hub download folder, loaded strictly.
         frozen: freeze the encoder (no gradients, eval mode, ``no_grad`` forward).
         chunk_size: windows per forward call.
         with_cp: activation checkpointing per Transformer block (timm's
@@ -65,24 +89,27 @@ class ASTEncoder(BaseFrameEncoder):
     Shapes: input ``(B, V, T, Fa, 128)`` (time × frequency), output ``(B, V, T, D)``.
     """
 
-    def __init__(self, embed_dim: int, depth: int, num_heads: int, patch_size: int = 16,
-                 input_fdim: int = 128, input_tdim: int = 40, fstride: int = 10,
-                 tstride: int = 10, global_pool: str = 'token', out_dim: Optional[int] = None,
-                 checkpoint: Optional[str] = None, frozen: bool = False,
-                 chunk_size: int = 256, with_cp: bool = False):
+    def __init__(self, embed_dim: int, depth: int, num_heads: int, mlp_ratio: float = 4.0,
+                 patch_size: int = 16, input_fdim: int = 128, input_tdim: int = 40,
+                 fstride: int = 10, tstride: int = 10, dist_token: bool = True,
+                 global_pool: str = 'token', norm_eps: float = 1e-6,
+                 out_dim: Optional[int] = None, checkpoint: Optional[str] = None,
+                 frozen: bool = False, chunk_size: int = 256, with_cp: bool = False):
         super().__init__(chunk_size=chunk_size, frozen=frozen, with_cp=with_cp)
-        if global_pool not in ('token', 'avg'):
-            raise ValueError(f"ASTEncoder global_pool must be 'token' or 'avg', "
-                             f'got {global_pool!r}')
+        if global_pool not in ('token', 'avg') or (dist_token and global_pool != 'token'):
+            raise ValueError(f"ASTEncoder global_pool must be 'token' (or 'avg' without "
+                             f"dist_token), got {global_pool!r} with dist_token={dist_token}")
         for name, size in (('input_fdim', input_fdim), ('input_tdim', input_tdim)):
             if size < patch_size:
                 raise ValueError(f'ASTEncoder {name}={size} is smaller than '
                                  f'patch_size={patch_size}')
         self.input_fdim = input_fdim
         self.input_tdim = input_tdim
-        self.model = VisionTransformer(
+        network = VisionTransformerDistilled if dist_token else VisionTransformer
+        self.model = network(
             img_size=(input_fdim, input_tdim), patch_size=patch_size, in_chans=1, num_classes=0,
             global_pool=global_pool, embed_dim=embed_dim, depth=depth, num_heads=num_heads,
+            mlp_ratio=mlp_ratio, norm_layer=partial(nn.LayerNorm, eps=norm_eps),
             embed_layer=partial(OverlappingPatchEmbed, stride=(fstride, tstride)))
         self.proj = nn.Linear(embed_dim, out_dim) if out_dim is not None else nn.Identity()
         self._out_dim = out_dim if out_dim is not None else embed_dim
@@ -97,6 +124,21 @@ class ASTEncoder(BaseFrameEncoder):
     def frame_shape(self) -> Tuple[int, ...]:
         """``(Fa, 128)``: one window, time × frequency."""
         return (self.input_tdim, self.input_fdim)
+
+    def _load_checkpoint(self, path: str) -> str:
+        """Map an AST checkpoint onto the timm model, fit its position table, load strictly."""
+        state_dict, fmt = ast_to_timm(load_local_state_dict(path))
+        own, table = self.model.pos_embed, state_dict.get('pos_embed')
+        prefix, rows = self.model.num_prefix_tokens, self.model.patch_embed.grid_size[0]
+        # another window (same width, prefix tokens and mel rows): fit the table; anything
+        # else is left for the strict load to report
+        if table is not None and table.ndim == 3 and table.shape != own.shape \
+                and table.shape[-1] == own.shape[-1] and 'dist_token' in state_dict \
+                and (prefix == 2) and (table.shape[1] - prefix) % rows == 0:
+            state_dict['pos_embed'] = adapt_ast_pos_embed(
+                table, prefix, self.model.patch_embed.grid_size, old_freq_rows=rows)
+        load_strict(self.model, state_dict, path, AST_FORMATS[fmt])
+        return AST_FORMATS[fmt]
 
     def encode_frames(self, frames: torch.Tensor) -> torch.Tensor:
         """``(N, Fa, 128)`` windows → ``(N, D)`` features."""

@@ -1,68 +1,13 @@
 """Shared machinery of the frame-wise encoders: chunked forward, freezing, local checkpoints."""
-import os
 from abc import ABCMeta, abstractmethod
 from contextlib import nullcontext
 from typing import Optional, Tuple
 
 import torch
+from mmengine.logging import MMLogger
 from mmengine.model import BaseModule
-from torch import nn
 
-
-def load_local_state_dict(path: str) -> dict:
-    """Read a state dict from a local file: a plain/timm state dict or an MMEngine checkpoint.
-
-    ``.safetensors`` files are read with safetensors; anything else with
-    ``torch.load(weights_only=True)``. A checkpoint dict holding ``state_dict`` (MMEngine) or
-    ``model`` (timm/DeiT training scripts) is unwrapped. Nothing is ever downloaded.
-
-    Raises:
-        FileNotFoundError: ``path`` is not a file.
-        RuntimeError: the file cannot be read or holds no state dict.
-    """
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f'encoder checkpoint {path!r} does not exist (weights are only '
-                                f'read from local files)')
-    try:
-        if path.endswith('.safetensors'):
-            from safetensors.torch import load_file
-            ckpt = load_file(path, device='cpu')
-        else:
-            ckpt = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as err:  # the reader's own error, re-raised naming the file
-        raise RuntimeError(f'cannot read encoder checkpoint {path!r}: {err}') from err
-    if isinstance(ckpt, dict):
-        for key in ('state_dict', 'model'):
-            if key in ckpt and isinstance(ckpt[key], dict):
-                ckpt = ckpt[key]
-                break
-    if not isinstance(ckpt, dict) or not all(
-            isinstance(v, torch.Tensor) for v in ckpt.values()):
-        raise RuntimeError(f'encoder checkpoint {path!r} holds no state dict of tensors')
-    return ckpt
-
-
-def _first_few(items: list, limit: int = 8) -> str:
-    more = f' ... ({len(items)} in all)' if len(items) > limit else ''
-    return ', '.join(items[:limit]) + more
-
-
-def load_strict(module: nn.Module, state_dict: dict, path: str) -> None:
-    """Load ``state_dict`` into ``module`` strictly; on any mismatch raise naming ``path``."""
-    own = module.state_dict()
-    missing = sorted(set(own) - set(state_dict))
-    unexpected = sorted(set(state_dict) - set(own))
-    mismatched = sorted(f'{k}: checkpoint {tuple(state_dict[k].shape)} vs model '
-                        f'{tuple(own[k].shape)}'
-                        for k in set(own) & set(state_dict) if own[k].shape != state_dict[k].shape)
-    if missing or unexpected or mismatched:
-        problems = [f'{name}: {_first_few(items)}' for name, items in (
-            ('missing keys', missing), ('unexpected keys', unexpected),
-            ('shape mismatches', mismatched)) if items]
-        raise RuntimeError(f'encoder checkpoint {path!r} does not match the '
-                           f'{type(module).__name__} built from the config; '
-                           + '; '.join(problems))
-    module.load_state_dict(state_dict, strict=True)
+from .weight_files import load_local_state_dict, load_strict, resolve_weight_file
 
 
 class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
@@ -129,15 +74,29 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
                 param.requires_grad = False
             self.train(False)
 
-    def _filter_checkpoint(self, state_dict: dict) -> dict:
-        """Drop checkpoint entries the encoder has no place for (none by default)."""
-        return state_dict
+    def _load_checkpoint(self, path: str) -> str:
+        """Load ``path`` into ``self.model`` strictly; return the format it was read as.
+
+        The default reads a state dict of ``self.model``'s own keys (``'timm'``); subclasses
+        map other layouts.
+        """
+        load_strict(self.model, load_local_state_dict(path), path, 'timm')
+        return 'timm'
 
     def init_weights(self) -> None:
-        """Load the local ``checkpoint`` strictly (if one is configured)."""
-        if self.checkpoint is not None:
-            state_dict = self._filter_checkpoint(load_local_state_dict(self.checkpoint))
-            load_strict(self.model, state_dict, self.checkpoint)
+        """Load the local ``checkpoint`` strictly (if one is configured) and log, once, what the
+        encoder starts from: the file and its format, or random initialisation (a warning: the
+        paper fine-tunes pre-trained encoders)."""
+        logger = MMLogger.get_current_instance()
+        name = type(self).__name__
+        if self.checkpoint is None:
+            logger.warning(f'{name}: no checkpoint configured, the encoder starts from random '
+                           f'initialisation (the paper fine-tunes pre-trained weights; README, '
+                           f'"Pre-trained weights")')
+            return
+        path = resolve_weight_file(self.checkpoint)
+        fmt = self._load_checkpoint(path)
+        logger.info(f'{name}: weights loaded from {path!r} ({fmt})')
 
     def train(self, mode: bool = True) -> 'BaseFrameEncoder':
         """Set train/eval mode; a frozen encoder always stays in eval mode."""

@@ -31,11 +31,13 @@ def test_shapes_registry_and_projection():
 
 def test_overlapping_patch_grid_follows_ast():
     # frequency x time image (128, 40), 16x16 patches, stride 10: (128-16)//10+1 = 12 by
-    # (40-16)//10+1 = 3 patches, plus the CLS token
+    # (40-16)//10+1 = 3 patches, plus AST's CLS and distillation tokens
     enc = build(input_tdim=40, fstride=10, tstride=10)
     assert enc.model.patch_embed.grid_size == (12, 3)
     assert enc.model.patch_embed.proj.stride == (10, 10)
-    assert enc.model.pos_embed.shape == (1, 12 * 3 + 1, 32)
+    assert enc.model.pos_embed.shape == (1, 12 * 3 + 2, 32)
+    assert enc.model.num_prefix_tokens == 2
+    assert build(dist_token=False).model.pos_embed.shape == (1, 12 * 1 + 1, 32)
     assert enc(fbank(t=2, fa=40)).shape == (2, 3, 2, 32)
     # non-overlapping: 8 x 2 patches
     enc = build(input_tdim=32, fstride=16, tstride=16)
@@ -51,14 +53,23 @@ def test_window_is_transposed_to_frequency_by_time():
     torch.testing.assert_close(out[1, 2, 3], expected)
 
 
+def test_ast_pools_the_mean_of_its_two_tokens():
+    enc = build().eval()
+    x = fbank()
+    tokens = enc.model.forward_features(x[0, 0].transpose(1, 2).unsqueeze(1))  # after the norm
+    torch.testing.assert_close(enc(x)[0, 0], (tokens[:, 0] + tokens[:, 1]) / 2)
+    with pytest.raises(ValueError, match='global_pool'):
+        build(global_pool='avg')  # the distilled layout reads its two tokens
+
+
 def test_avg_pool_differs_from_token_pool():
-    tok = build(global_pool='token').eval()
-    avg = build(global_pool='avg').eval()
+    tok = build(global_pool='token', dist_token=False).eval()
+    avg = build(global_pool='avg', dist_token=False).eval()
     avg.load_state_dict(tok.state_dict(), strict=False)
     assert avg(fbank()).shape == (2, 3, 4, 32)
     assert not torch.allclose(avg(fbank()), tok(fbank()))
     with pytest.raises(ValueError, match='global_pool'):
-        build(global_pool='max')
+        build(global_pool='max', dist_token=False)
 
 
 def test_chunked_equals_unchunked():
@@ -103,10 +114,15 @@ def test_checkpoint_round_trip(tmp_path):
     torch.testing.assert_close(enc(fbank()), src(fbank()))
 
 
-def test_checkpoint_mismatch_names_file(tmp_path):
-    other = build(input_tdim=32)  # more patches: a longer position embedding
-    path = tmp_path / 'ast_long.pth'
+def test_checkpoint_mismatch_names_file_and_format(tmp_path):
+    other = build(embed_dim=16)  # another width
+    path = tmp_path / 'ast_narrow.pth'
     torch.save(other.model.state_dict(), path)
     enc = ASTEncoder(**TINY, checkpoint=str(path))  # building reads no file
-    with pytest.raises(RuntimeError, match=re.escape(str(path)) + '.*pos_embed'):
+    with pytest.raises(RuntimeError, match=re.escape(str(path)) + r"' \(read as timm state "
+                       r'dict\).*shape mismatches: blocks'):
+        enc.init_weights()
+    no_dist = build(dist_token=False)
+    torch.save(no_dist.model.state_dict(), path)
+    with pytest.raises(RuntimeError, match='missing keys: dist_token'):
         enc.init_weights()
