@@ -1,4 +1,4 @@
-"""Benchmarks behind the performance facts of DESIGN.md section 8: our code paths vs naive ones.
+"""Benchmarks behind the performance facts (docs/design.md): our code paths vs naive ones.
 
     python tools/benchmark.py [--duration 30] [--fps 15] [--width 320] [--height 240] \
         [--views 5] [--clip-len 70] [--audio-rate 48000] [--threads 1] [--repeats 3] \
@@ -6,6 +6,7 @@
         [--chunk-sizes 2,5,all] [--vc-shape 12,5,70,16] [--step-shape 1,5,2] \
         [--feature-step-shape 12,5,70] [--memory-frames 2,4] [--model-depth N] \
         [--feature-depth 1] [--json results.json]
+    python tools/benchmark.py --pretrained-step [--threads 2] [--model-depth N] [--json F]
 
 Writes one recording of ``--views`` H.264 + AAC views (``write_av_mp4``; the shape of a
 MultiSensor-Home file is 60 s, 320x240, 10-25 fps) into a temporary folder, then measures:
@@ -31,6 +32,11 @@ MultiSensor-Home file is 60 s, 320x240, 10-25 fps) into a temporary folder, then
 8. train steps: ViCoKD vs Student ``train_step`` on the same batch, on pixels (``--step-shape``)
    and on cached features (``--feature-step-shape``), and the view-consistency loss's share of
    the ViCoKD step.
+9. ``--pretrained-step`` (instead of 1-8; minutes on a CPU): one ``train_step`` of the real-size
+   Home-1 teacher and ViCoKD distiller whose encoders load weight files written in every layout
+   users download (timm ``.safetensors``/``.pth``/augreg ``.npz``; AST hub folder, hub
+   ``pytorch_model.bin``, original ``.pth``), on a decoded 5-view recording: load and step
+   time, peak RSS, parameters, losses.
 
 Each comparison runs in one process, interleaved, ``--repeats`` times after a warm-up round
 (which also checks that the paths agree); medians and ratios to our path are printed as
@@ -58,8 +64,9 @@ from mmvicokd.benchmarks.caches import bench_cache_samples
 from mmvicokd.benchmarks.encoder import bench_encoder
 from mmvicokd.benchmarks.memory import bench_memory
 from mmvicokd.benchmarks.pipeline import bench_pipeline
+from mmvicokd.benchmarks.pretrained_step import bench_pretrained_step
 from mmvicokd.benchmarks.recording import GRID_FPS, write_recording
-from mmvicokd.benchmarks.report import format_report
+from mmvicokd.benchmarks.report import format_pretrained_step, format_report
 from mmvicokd.benchmarks.train_step import bench_train_steps
 from mmvicokd.benchmarks.video import bench_video
 from mmvicokd.benchmarks.view_consistency import bench_view_consistency
@@ -183,6 +190,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--feature-depth', type=_positive_int, default=1,
                         help='encoder blocks that build the benchmark feature cache (its read '
                              'cost does not depend on it)')
+    parser.add_argument('--pretrained-step', action='store_true',
+                        help='run only section 9 (real-size train step from weight files)')
     parser.add_argument('--json', help='also write the numbers to this JSON file')
     args = parser.parse_args(argv)
     if args.duration * GRID_FPS < 1:
@@ -195,9 +204,18 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     t0 = time.perf_counter()
-    results = run_all(args)
+    if args.pretrained_step:
+        torch.set_num_threads(args.threads)
+        results = dict(args=vars(args), environment=_environment())
+        with tempfile.TemporaryDirectory(prefix='mmvicokd-pretrained-step-') as folder:
+            results['pretrained_step'] = bench_pretrained_step(folder, args.threads,
+                                                                 args.model_depth)
+        report = format_pretrained_step(results)
+    else:
+        results = run_all(args)
+        report = format_report(results)
     results['wall_s'] = time.perf_counter() - t0
-    print(format_report(results))
+    print(report)
     print(f"\nTotal wall time {results['wall_s']:.1f} s.")
     if args.json:
         os.makedirs(osp.dirname(osp.abspath(args.json)), exist_ok=True)

@@ -1,2 +1,2 @@
 _base_ = '../_base_/distill/distill_multiasl_synthetic_v_f.py'
-model = dict(distill_losses=dict(fd=None, ld={{_base_.ld}}))
+model = dict(distill_losses={{_base_.logitkd}})

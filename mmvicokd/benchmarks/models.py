@@ -26,7 +26,7 @@ def _encoders(recognizer: dict, arch: str, img_size: int, depth, with_cp: bool) 
         visual['depth'] = depth
     if recognizer.get('audio_encoder') is not None:
         audio = recognizer['audio_encoder']
-        audio['with_cp'] = with_cp
+        audio.update(checkpoint=None, with_cp=with_cp)
         if depth is not None:
             audio['depth'] = depth
         with DefaultScope.overwrite_default_scope('mmaction'), torch.device('meta'):

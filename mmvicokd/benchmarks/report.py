@@ -111,3 +111,21 @@ def ratio_lines(results: dict) -> list:
                          f"{row['batch_gib']:.1f} GiB (goal <= {mem['goal_gib']:.0f} GiB: "
                          f"{_goal(row['batch_gib'] <= mem['goal_gib'])})")
     return lines
+
+
+def format_pretrained_step(results: dict) -> str:
+    """Section 9 as markdown: one row per (model, ViT file, AST file) case."""
+    rows = results['pretrained_step']['rows']
+    table = markdown_table(
+        ['model', 'ViT file', 'AST file', 'params M (trainable)', 'build + load s',
+         'train step s', 'peak RSS GiB', 'loss', 'distill.fd (mean over D)'],
+        [(r['model'], r['vit'], r['ast'], f"{r['params_m']:.1f} ({r['trainable_m']:.1f})",
+          f"{r['load_s']:.1f}", f"{r['step_s']:.1f}", f"{r['peak_rss_gib']:.2f}",
+          f"{r['losses']['loss']:.2f}", f"{r['losses'].get('distill.fd', float('nan')):.3f}")
+         for r in rows])
+    return '\n'.join([
+        f"# 9. One train step of the real-size models from weight files "
+        f"(torch threads {results['environment']['torch_threads']})",
+        'Home-1 MultiASL configs (ViT-S/32 224 px + AST-base 768/12/12 -> 384, 5 views x 70 '
+        'frames, batch 1, with_cp), batch decoded from one 30-s 5-view 320x240 recording; '
+        'each case in its own process.', table])

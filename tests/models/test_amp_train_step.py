@@ -79,6 +79,8 @@ def test_one_bf16_step_with_checkpointing(name):
     assert seen == [torch.bfloat16]  # the wrapper's autocast was on
     assert recognizer.visual_encoder.model.grad_checkpointing
     assert torch.isfinite(log_vars['loss'])
+    # the networks ran in bf16, every loss in float32 (models/losses/precision.py)
+    assert {k: v.dtype for k, v in log_vars.items()} == dict.fromkeys(log_vars, torch.float32)
     if name == 'vicokd':
         assert {'distill.fd', 'distill.ld', 'loss_vc'} <= set(log_vars)
         assert all(torch.equal(v, before[k]) for k, v in model.named_parameters()

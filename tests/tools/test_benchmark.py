@@ -152,3 +152,23 @@ def test_peak_rss_of_sees_a_large_allocation():
     # 64 MiB is above glibc's largest mmap threshold, so it is fresh memory touched by fill_
     grown = peak_rss_of(lambda: torch.empty(16 * 2 ** 20).fill_(1.0))
     assert 60 * 2 ** 20 <= grown < 200 * 2 ** 20
+
+
+def test_benchmark_pretrained_step_one_block(benchmark, tmp_path, capsys):
+    """Section 9 with 1-block encoders (the real widths, 224 px, 5 x 70 frames): every weight
+    layout loads through the configs' encoders and a train step gives finite losses."""
+    from mmvicokd.benchmarks.pretrained_step import CASES
+    out = tmp_path / 'results.json'
+    assert benchmark.main(['--pretrained-step', '--model-depth', '1', '--threads', '2',
+                           '--json', str(out)]) == 0
+    rows = json.loads(out.read_text())['pretrained_step']['rows']
+    assert [(r['model'], r['vit'], r['ast']) for r in rows] == list(CASES)
+    for row in rows:
+        assert row['step_s'] > 0 and row['peak_rss_gib'] > 0
+        assert all(v == v and abs(v) < float('inf') for v in row['losses'].values()), row
+    teacher, vicokd = rows[0], rows[-1]
+    assert teacher['params_m'] == teacher['trainable_m'] > 0
+    assert vicokd['trainable_m'] < vicokd['params_m']  # the frozen teacher
+    assert {'distill.fd', 'distill.ld', 'loss_vc'} <= set(vicokd['losses'])
+    printed = capsys.readouterr().out
+    assert '# 9. One train step of the real-size models' in printed and 'vit.npz' in printed

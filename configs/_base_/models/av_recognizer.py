@@ -1,11 +1,17 @@
-# The audio-visual teacher (AV_F) of DESIGN.md section 4; backbone files add `fusion`.
-# The feature size D is the visual encoder's (384 for ViT-S/32): the recognizer passes it to the
-# cross-modal attention, the adapter and the fusion backbone; the audio encoder must match it.
-# Weights are read from local files only: put timm's ViT-S/32 state dict at `vit_checkpoint`
-# (README, "Pre-trained weights"), or set it to None to train from scratch.
+# The audio-visual teacher (AV_F) of the paper (section 3.1, Eq. 1); backbone files add `fusion`.
+# E_V: timm ViT-S/32 (D_v = 384) fine-tuned from vit_small_patch32_224.augreg_in21k_ft_in1k.
+# E_A: AST-base (768 wide, 12 heads, 12 blocks, CLS + distillation token) fine-tuned from
+# audioset_10_10_0.4593, its pooled 768-d feature projected by a Linear layer (ours) to D_v = 384:
+# the cross-modal attention (Eq. 2), the student's adapter (Eq. 6) and feature distillation
+# (Eq. 7) then all work at one width D = 384, which the recognizer passes on.
+# Weights are read from local files only (README, "Pre-trained weights"): a file or a hub download
+# folder; a configured path that does not exist stops training with an error naming it. Set
+# a checkpoint to None to train that encoder from scratch (the log then warns).
+# with_cp: activation checkpointing of the trainable encoders (12 x 5 x 70 frames per batch).
 num_classes = 16
 num_views = 5
-vit_checkpoint = 'checkpoints/vit_small_patch32_224.pth'
+vit_checkpoint = 'checkpoints/vit_small_patch32_224.augreg_in21k_ft_in1k.safetensors'
+ast_checkpoint = 'checkpoints/ast-finetuned-audioset-10-10-0.4593'
 model = dict(
     type='MultiViewAVRecognizer',
     data_preprocessor=dict(
@@ -13,8 +19,11 @@ model = dict(
         std=[127.5, 127.5, 127.5]),
     visual_encoder=dict(
         type='TimmViTEncoder', arch='vit_small_patch32_224', img_size=224,
-        checkpoint=vit_checkpoint),
-    audio_encoder=dict(type='ASTEncoder', embed_dim=384, depth=12, num_heads=6, input_tdim=40),
+        checkpoint=vit_checkpoint, with_cp=True),
+    audio_encoder=dict(
+        type='ASTEncoder', embed_dim=768, depth=12, num_heads=12, mlp_ratio=4.0, input_tdim=40,
+        fstride=10, tstride=10, dist_token=True, out_dim=384, checkpoint=ast_checkpoint,
+        with_cp=True),
     cross_attn=dict(type='CrossModalAttention', num_heads=4, num_views=num_views),
     cls_loss=dict(type='TwoWayLoss', Tp=4.0, Tn=1.0),
     supervision='frame')

@@ -9,6 +9,7 @@ from mmengine.config import Config
 from mmengine.model import BaseModel
 from torch import nn
 
+from ..losses.precision import float32_outputs, full_precision
 from .checkpoint import TEACHER_PREFIX, read_checkpoint, state_dict_mismatches
 
 DISTILL_PREFIX = 'distill.'
@@ -154,9 +155,11 @@ class ViCoKDDistiller(BaseModel):
         student_outputs = self.student.extract_feat(inputs)
         losses = self.student.loss_from_feats(student_outputs, data_samples)
         if self.distill_losses:
-            teacher_outputs = self.teacher_outputs(inputs)
-            for name, loss_fn in self.distill_losses.items():
-                losses[DISTILL_PREFIX + name] = loss_fn(student_outputs, teacher_outputs)
+            teacher_outputs = float32_outputs(self.teacher_outputs(inputs))
+            student_outputs = float32_outputs(student_outputs)
+            with full_precision(student_outputs['seq_logits'].device):  # losses in float32
+                for name, loss_fn in self.distill_losses.items():
+                    losses[DISTILL_PREFIX + name] = loss_fn(student_outputs, teacher_outputs)
         return losses
 
     def parse_losses(self, losses: Dict[str, torch.Tensor]

@@ -23,11 +23,14 @@ class FeatureDistillLoss(nn.Module):
     ``('attn', 'av')`` gives CoKD/ViCoKD, ``('visual', 'audio')`` ModalKD (audio against
     pseudo-audio), ``('fusion',)`` DualKD.
 
-    Reduction over the D channels: ``'sum'`` (the default) is Eq. 7 as written, with all loss
-    weights 1.0 as in the paper; the demo and the real-data configs use it. ``'mean'`` divides
-    the value by D. Measured on the demo (D=48, README "Loss scales"): summed over D the term is
-    about 20x the student's task losses, yet CoKD with ``'sum'`` scored 37.0 / 28.1 seq mAP
-    (V_F / V_S) against 27.6 / 27.9 with ``'mean'``, so ``'sum'`` stays the default.
+    Reduction over the D channels: ``'sum'`` (the default) is Eq. 7 as written; ``'mean'``
+    divides it by D. Every config of this repository sets ``'mean'``
+    (``configs/_base_/distill_methods.py``), chosen by measurement: with all loss weights 1.0
+    as in the paper, the sum grows with D and drowns the task losses. On the demo (D = 48)
+    ``distill.fd`` summed went 1926 -> 1139 against task losses of ~33 and CoKD / ViCoKD V_F
+    scored 24.6 / 26.0 seq mAP against 30.4 / 37.1 with the mean (README, "Loss scales"); at
+    the paper's D = 384 the sum is 384x the mean (measured on the real-size distiller in the
+    README's "Pre-trained weights").
 
     Args:
         features: names of the recognizers' output features to align, each (B, V, T, D).

@@ -7,6 +7,8 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch import nn
 
+from ..losses.precision import float32_outputs, full_precision
+
 _OWN_FEATURES = ('visual', 'audio', 'attn', 'av')
 _SUPERVISIONS = ('frame', 'sequence')
 
@@ -172,12 +174,20 @@ class MultiViewAVRecognizer(BaseModel):
                         data_samples: Sequence) -> Dict[str, torch.Tensor]:
         """Losses from :meth:`extract_feat`'s outputs (the distiller reuses the features).
 
+        The losses are computed in float32 with autocast off, whatever precision the
+        networks ran in (:mod:`~mmvicokd.models.losses.precision`).
+
         Returns:
             ``loss_seq``; ``loss_frame`` (frame supervision, on (B·T, C)); the backbone's
             auxiliary losses; ``loss_vc`` if ``consistency_loss`` is set, with the logged-only
             statistics ``vc_covisible`` (fraction of co-visible view-pair frames),
             ``vc_weight`` (their mean confidence weight w) and ``vc_js`` (their mean JS).
         """
+        with full_precision(feats['seq_logits'].device):
+            return self._losses(float32_outputs(feats), data_samples)
+
+    def _losses(self, feats: Dict[str, torch.Tensor],
+                data_samples: Sequence) -> Dict[str, torch.Tensor]:
         batch, views, frames, classes = feats['view_frame_logits'].shape
         device = feats['seq_logits'].device
         if len(data_samples) != batch:

@@ -153,6 +153,28 @@ def test_longer_window_interpolates_and_frequency_cut_centres():
     assert torch.equal(fewer_rows[0, 2:, 0], table[0, 2 + 5:2 + 15, 0])
 
 
+def test_benchmark_writers_give_the_hub_and_original_layouts(tmp_path):
+    """The real-size benchmark writes AST files with our writers; they must be the layouts
+    transformers and the AST repository use (checked against ASTModel)."""
+    from mmvicokd.benchmarks.weight_writers import ast_hub_state, ast_original_state
+    hf = hf_classifier(max_length=40)
+    src = ASTEncoder(embed_dim=WIDTH, depth=DEPTH, num_heads=HEADS, mlp_ratio=HIDDEN / WIDTH,
+                     input_tdim=40)
+    src.model.load_state_dict(_timm_names(hf.state_dict()))
+    hub = ast_hub_state(src.model.state_dict(), num_classes=5)
+    saved = tmp_path / 'saved'
+    hf.save_pretrained(saved)
+    from safetensors.torch import load_file
+    published = load_file(str(saved / 'model.safetensors'))
+    assert set(hub) == set(published)
+    for key, value in published.items():
+        if not key.startswith('classifier.'):
+            assert torch.equal(hub[key], value), key
+    torch.save(ast_original_state(src.model.state_dict(), 5), tmp_path / 'orig.pth')
+    torch.testing.assert_close(ours(encoder(tmp_path / 'orig.pth'), windows()),
+                               reference(hf, windows()), atol=1e-5, rtol=1e-5)
+
+
 def test_a_checkpoint_that_does_not_fit_names_file_format_and_mismatch(tmp_path):
     hf = hf_classifier(max_length=40)
     hf.save_pretrained(tmp_path / 'hub')

@@ -7,6 +7,7 @@ from safetensors.torch import save_file
 
 import mmvicokd  # noqa: F401  (compat fixes: checkpoint globals)
 from mmaction.registry import MODELS
+from mmvicokd.benchmarks.weight_writers import write_augreg_npz
 from mmvicokd.models.encoders import TimmViTEncoder
 
 TINY = dict(arch='vit_small_patch32_224', img_size=32, embed_dim=32, depth=1, num_heads=2,
@@ -154,39 +155,6 @@ def test_checkpoint_missing_or_unreadable(tmp_path):
     junk.write_bytes(b'not a checkpoint')
     with pytest.raises(RuntimeError, match='junk.pth'):
         loaded(junk)
-
-
-def write_augreg_npz(model, path):
-    """Write a timm ViT's weights in the original big_vision/augreg ``.npz`` layout (JAX
-    kernels: HWIO convolutions, (in, out) dense, (D, heads, head_dim) attention projections),
-    with a classifier head as the released files carry."""
-    import numpy as np
-    sd = {k: v.detach().numpy() for k, v in model.state_dict().items()}
-    heads = model.blocks[0].attn.num_heads
-    dim = sd['cls_token'].shape[-1]
-    w = {'embedding/kernel': sd['patch_embed.proj.weight'].transpose(2, 3, 1, 0),
-         'embedding/bias': sd['patch_embed.proj.bias'], 'cls': sd['cls_token'],
-         'Transformer/posembed_input/pos_embedding': sd['pos_embed'],
-         'Transformer/encoder_norm/scale': sd['norm.weight'],
-         'Transformer/encoder_norm/bias': sd['norm.bias'],
-         'head/kernel': np.ones((dim, 7), np.float32), 'head/bias': np.zeros(7, np.float32)}
-    for i in range(len(model.blocks)):
-        p, b = f'Transformer/encoderblock_{i}/', f'blocks.{i}.'
-        qkv_w = sd[b + 'attn.qkv.weight'].reshape(3, heads, dim // heads, dim)
-        qkv_b = sd[b + 'attn.qkv.bias'].reshape(3, heads, dim // heads)
-        for j, name in enumerate(('query', 'key', 'value')):
-            w[f'{p}MultiHeadDotProductAttention_1/{name}/kernel'] = qkv_w[j].transpose(2, 0, 1)
-            w[f'{p}MultiHeadDotProductAttention_1/{name}/bias'] = qkv_b[j]
-        w[f'{p}MultiHeadDotProductAttention_1/out/kernel'] = \
-            sd[b + 'attn.proj.weight'].T.reshape(heads, dim // heads, dim)
-        w[f'{p}MultiHeadDotProductAttention_1/out/bias'] = sd[b + 'attn.proj.bias']
-        for ln, norm in (('LayerNorm_0', 'norm1'), ('LayerNorm_2', 'norm2')):
-            w[f'{p}{ln}/scale'] = sd[b + norm + '.weight']
-            w[f'{p}{ln}/bias'] = sd[b + norm + '.bias']
-        for r in range(2):
-            w[f'{p}MlpBlock_3/Dense_{r}/kernel'] = sd[b + f'mlp.fc{r + 1}.weight'].T
-            w[f'{p}MlpBlock_3/Dense_{r}/bias'] = sd[b + f'mlp.fc{r + 1}.bias']
-    np.savez(path, **w)
 
 
 def test_checkpoint_augreg_npz_equals_timms_own_loading(tmp_path):
