@@ -1,7 +1,8 @@
 # Demo teacher (AV_F) on the synthetic set: tiny encoders trained from scratch on 2 CPU cores.
 # What differs from the paper's setting and why (README, "The demo's choices", measured there):
-# - D=48, 2-layer ViT/AST at 64 px (AST's two prefix tokens, no projection), no activation
-#   checkpointing, 20 epochs: what 2 cores train in about 3 minutes;
+# - D=48, 2-layer ViT/AST at 64 px, no activation checkpointing, 20 epochs: what 2 cores train
+#   in about 3 minutes; the from-scratch AST keeps one CLS token (AST's distillation token, the
+#   real configs' layout, scored 78.5 / 87.4 % seq mAP against 86.9 / 86.0 % without, seeds 0/1);
 # - lr 2e-3 with a 3-epoch warm-up: from-scratch encoders need more than the paper's 1e-4
 #   (the paper fine-tunes a pre-trained ViT);
 # - cross-modal attention restricted to +-1 frame: with full attention over time an encoder
@@ -23,7 +24,7 @@ model = dict(
         arch='vit_tiny_patch16_224', img_size=64, checkpoint=None, embed_dim=embed_dim,
         depth=2, num_heads=4, with_cp=False),
     audio_encoder=dict(embed_dim=embed_dim, depth=2, num_heads=4, fstride=16, tstride=16,
-                       out_dim=None, checkpoint=None, with_cp=False),
+                       dist_token=False, out_dim=None, checkpoint=None, with_cp=False),
     cross_attn=dict(time_window=1),
     fusion=dict(seq_score='cas_max'))
 optim_wrapper = dict(optimizer=dict(lr=2e-3))

@@ -63,5 +63,6 @@ val_dataloader = dict(
         pipeline=test_pipeline,
         test_mode=True))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='MultiLabelMAP')
+# Per-view readings on the frames each view sees, beside the fused output (what Eq. 10 compares).
+val_evaluator = [dict(type='MultiLabelMAP'), dict(type='ViewReadingMetric')]
 test_evaluator = val_evaluator

@@ -44,4 +44,4 @@ val_dataloader = dict(
     dataset=dict(data_root=data_root, ann_file='test.json', pipeline=test_pipeline))
 test_dataloader = val_dataloader
 # The demo prints the per-class AP of the classes that differ only by sound.
-test_evaluator = dict(type='MultiLabelMAP', classwise=True)
+test_evaluator = [dict(type='MultiLabelMAP', classwise=True), dict(type='ViewReadingMetric')]

@@ -1,4 +1,5 @@
 """Registered evaluation metrics."""
 from .multilabel_map import MultiLabelMAP
+from .view_reading_metric import ViewReadingMetric
 
-__all__ = ['MultiLabelMAP']
+__all__ = ['MultiLabelMAP', 'ViewReadingMetric']

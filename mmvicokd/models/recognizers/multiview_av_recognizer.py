@@ -238,15 +238,20 @@ class MultiViewAVRecognizer(BaseModel):
 
     def predict(self, inputs: Dict[str, torch.Tensor], data_samples: Sequence) -> List:
         """Set ``pred_score`` (C,) and ``pred_frame_score`` (T, C) (see
-        :meth:`predict_scores`) on each data sample and return the samples."""
-        seq_scores, frame_scores = (s.detach() for s in
-                                    self.predict_scores(self.extract_feat(inputs)))
+        :meth:`predict_scores`), and ``pred_view_frame_score`` (V, T, C) = sigmoid of the
+        per-view readings ``view_frame_logits`` (for ``ViewReadingMetric``), on each data
+        sample and return the samples."""
+        feats = self.extract_feat(inputs)
+        seq_scores, frame_scores = (s.detach() for s in self.predict_scores(feats))
+        view_scores = feats['view_frame_logits'].detach().sigmoid()
         if len(data_samples) != seq_scores.shape[0]:
             raise ValueError(f'MultiViewAVRecognizer: {len(data_samples)} data samples for a '
                              f'batch of {seq_scores.shape[0]}')
-        for sample, seq_score, frame_score in zip(data_samples, seq_scores, frame_scores):
+        for sample, seq_score, frame_score, view_score in zip(data_samples, seq_scores,
+                                                              frame_scores, view_scores):
             sample.set_field(seq_score, 'pred_score')
             sample.set_field(frame_score, 'pred_frame_score')
+            sample.set_field(view_score, 'pred_view_frame_score')
         return list(data_samples)
 
     def forward(self, inputs: Dict[str, torch.Tensor], data_samples: Optional[List] = None,

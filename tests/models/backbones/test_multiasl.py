@@ -36,8 +36,8 @@ def test_topk_count_and_cas_top(frames, k):
     torch.testing.assert_close(out['cas_top'], expected)
 
 
-def test_cas_is_the_frame_logits_and_view_scores_share_its_classifier():
-    model = build()
+def test_authors_feature_max_cas_and_per_view_readings_share_its_classifier():
+    model = build(cas_fusion='feature_max')
     av = torch.randn(B, V, 8, D)
     with torch.no_grad():
         out = model(av)
@@ -45,6 +45,41 @@ def test_cas_is_the_frame_logits_and_view_scores_share_its_classifier():
         per_view = model.cas_head(torch.cat([av, out['fusion']], dim=-1))
     torch.testing.assert_close(out['frame_logits'], cas)
     torch.testing.assert_close(out['view_frame_logits'], per_view)
+
+
+def test_view_mean_cas_is_the_fusion_of_the_per_view_readings():
+    model = build()
+    assert model.cas_fusion == 'view_mean'
+    # hand-made per-view features: every class reads the first av channel (class 0 negated);
+    # views 0, 1, 2 hold 0, -2 and 3 there
+    model.cas_head.weight.data.zero_()
+    model.cas_head.bias.data.zero_()
+    model.cas_head.weight.data[:, 0] = 1.0
+    model.cas_head.weight.data[0, 0] = -1.0
+    av = torch.zeros(1, V, 4, D)
+    av[0, 1, :, 0] = -2.0
+    av[0, 2, :, 0] = 3.0
+    with torch.no_grad():
+        out = model(av)
+    readings = out['view_frame_logits']
+    assert readings.shape == (1, V, 4, C)
+    torch.testing.assert_close(readings[0, 2, :, 1:], torch.full((4, C - 1), 3.0))
+    torch.testing.assert_close(readings[0, 1, :, 0], torch.full((4,), 2.0))
+    expected = torch.full((1, 4, C), (0 - 2 + 3) / 3)
+    expected[0, :, 0] = (0 + 2 - 3) / 3
+    torch.testing.assert_close(out['frame_logits'], expected)
+    torch.testing.assert_close(out['frame_logits'], readings.mean(dim=1))
+
+
+def test_view_mean_frame_loss_trains_every_view_reading():
+    model = build().train()
+    av = torch.randn(B, V, 8, D, requires_grad=True)
+    out = model(av)
+    out['frame_logits'].sum().backward()
+    # every view's features get gradient through its own reading
+    assert all(av.grad[:, v].abs().sum() > 0 for v in range(V))
+    with pytest.raises(ValueError, match='cas_fusion'):
+        build(cas_fusion='view_max')
 
 
 def test_single_view_view_scores_equal_frame_scores():

@@ -186,3 +186,18 @@ def test_checkpoint_hub_download_folder(tmp_path):
               str(folder / 'model.safetensors'))
     enc = loaded(tmp_path / 'models--timm--vit').eval()
     torch.testing.assert_close(enc(frames()), src(frames()))
+
+
+def test_logs_once_what_it_starts_from(tmp_path, monkeypatch):
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_current_instance()
+    said = []
+    monkeypatch.setattr(logger, 'warning', lambda msg, *a, **k: said.append(('warning', msg)))
+    monkeypatch.setattr(logger, 'info', lambda msg, *a, **k: said.append(('info', msg)))
+    build().init_weights()
+    assert len(said) == 1 and said[0][0] == 'warning' and 'random initialisation' in said[0][1]
+    path = tmp_path / 'vit.npz'
+    write_augreg_npz(build().model, path)
+    said.clear()
+    loaded(path)
+    assert said == [('info', f"TimmViTEncoder: weights loaded from '{path}' (big_vision .npz)")]
