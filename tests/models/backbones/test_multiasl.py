@@ -37,7 +37,8 @@ def test_topk_count_and_cas_top(frames, k):
 
 
 def test_authors_feature_max_cas_and_per_view_readings_share_its_classifier():
-    model = build(cas_fusion='feature_max')
+    model = build()
+    assert model.cas_fusion == 'feature_max'
     av = torch.randn(B, V, 8, D)
     with torch.no_grad():
         out = model(av)
@@ -48,8 +49,7 @@ def test_authors_feature_max_cas_and_per_view_readings_share_its_classifier():
 
 
 def test_view_mean_cas_is_the_fusion_of_the_per_view_readings():
-    model = build()
-    assert model.cas_fusion == 'view_mean'
+    model = build(cas_fusion='view_mean')
     # hand-made per-view features: every class reads the first av channel (class 0 negated);
     # views 0, 1, 2 hold 0, -2 and 3 there
     model.cas_head.weight.data.zero_()
@@ -72,7 +72,7 @@ def test_view_mean_cas_is_the_fusion_of_the_per_view_readings():
 
 
 def test_view_mean_frame_loss_trains_every_view_reading():
-    model = build().train()
+    model = build(cas_fusion='view_mean').train()
     av = torch.randn(B, V, 8, D, requires_grad=True)
     out = model(av)
     out['frame_logits'].sum().backward()
