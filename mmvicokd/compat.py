@@ -14,7 +14,7 @@ Three known breakages are mended here, once, before anything imports ``mmaction.
   (``apply_chunking_to_forward``, ``find_pruneable_heads_and_indices``, ...), so with
   transformers 5 ``import mmaction.models`` fails. With transformers >= 5 we take mmaction's own
   "transformers absent" path (``WITH_MULTIMODAL = False``): VindLU types are then registered as
-  placeholders that raise when built; nothing else of mmaction changes. Without transformers,
+  stand-ins that raise when built; nothing else of mmaction changes. Without transformers,
   or with 4.x, nothing is touched.
 """
 import builtins
