@@ -7,6 +7,7 @@ import runpy
 import decord
 import numpy as np
 import pytest
+import torch
 
 from mmvicokd.datasets.synthetic.generator import generate_synthetic_dataset
 from mmvicokd.detection import PersonScorer, extract_human_masks, grid_frames
@@ -102,3 +103,34 @@ def test_tool_scores_shape_keys_and_resume(tiny, random_yolo, tmp_path, capsys):
     assert extract_human_masks([tiny['ann_file']], tiny['data_root'], out, scorer) == masks2
     assert calls == []
     assert [p for p in os.listdir(tmp_path) if p != 'masks.json'] == []
+
+
+def test_tool_paths_are_relative_to_the_data_root_and_device_defaults(tiny, tmp_path,
+                                                                      monkeypatch):
+    tool = runpy.run_path(osp.join(REPO, 'tools', 'extract_human_masks.py'))
+    root = tiny['data_root']
+    monkeypatch.chdir(tmp_path)  # nothing resolves against the working directory
+    args = tool['parse_args'](['--data-root', root, '--weights', 'w.pt', '--ann-file',
+                               osp.basename(tiny['train_file'])])
+    assert args.ann_file == [osp.join(root, osp.basename(tiny['train_file']))]
+    assert args.out == osp.join(root, 'human_masks.json')  # what the configs read
+    assert args.device == ('cuda:0' if torch.cuda.is_available() else 'cpu')
+    absolute = tool['parse_args'](['--data-root', root, '--weights', 'w.pt', '--ann-file',
+                                   tiny['train_file'], '--out', str(tmp_path / 'm.json'),
+                                   '--device', 'cpu'])
+    assert absolute.ann_file == [tiny['train_file']] and absolute.out == str(tmp_path / 'm.json')
+    with pytest.raises(SystemExit):
+        tool['parse_args'](['--data-root', root, '--weights', 'w.pt', '--ann-file',
+                            osp.join('data', 'Home1', 'all_labels.json')])
+    with pytest.raises(SystemExit):
+        tool['parse_args'](['--data-root', str(tmp_path / 'nowhere'), '--weights', 'w.pt',
+                            '--ann-file', 'all_labels.json'])
+
+
+def test_tool_names_a_missing_annotation_relative_to_the_root(tiny, capsys):
+    tool = runpy.run_path(osp.join(REPO, 'tools', 'extract_human_masks.py'))
+    with pytest.raises(SystemExit):
+        tool['parse_args'](['--data-root', tiny['data_root'], '--weights', 'w.pt',
+                            '--ann-file', 'missing.json'])
+    err = capsys.readouterr().err
+    assert 'missing.json' in err and 'relative to --data-root' in err
