@@ -39,7 +39,7 @@ What we follow and what is ours:
   it), ``'view_mean'`` is ours: the CAS is computed per view and averaged over views, so
   ``frame_logits`` is the fusion of ``view_frame_logits`` and the frame and action-selection
   losses train every view's reading (each gets 1/V of the gradient). Measured on the demo set
-  (README, "MultiASL's per-view readings"), ``'view_mean'`` makes the teacher's per-view
+  (``docs/per_view_readings.md``), ``'view_mean'`` makes the teacher's per-view
   readings informative (top-1 on the labelled frames a view sees 61.6-68.4 % against
   32.8-51.5 %) but in the demo's final configuration cost the teacher 10.9 points of fused
   seq mAP and 17.1 of frame mAP (seed 0; over the earlier runs the seq mAP was within the
