@@ -2,20 +2,14 @@
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
-import torch
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from ..functional import per_class_average_precision
+from .sample_fields import sample_arrays
 
 _FIELDS = ('pred_score', 'gt_label', 'pred_frame_score', 'frame_label')
-
-
-def _as_numpy(value) -> np.ndarray:
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().float().numpy()
-    return np.asarray(value, dtype=np.float32)
 
 
 @METRICS.register_module()
@@ -45,14 +39,7 @@ class MultiLabelMAP(BaseMetric):
     def process(self, data_batch: Any, data_samples: Sequence) -> None:
         """Keep the four score/label arrays of each data sample (a dict or a data sample)."""
         for sample in data_samples:
-            if not isinstance(sample, dict):
-                sample = sample.to_dict()
-            name = sample.get('recording_id', '<unknown recording>')
-            missing = [key for key in _FIELDS if key not in sample]
-            if missing:
-                raise KeyError(f'MultiLabelMAP: data sample of recording {name!r} lacks '
-                               f'{missing}; it has {sorted(sample)}')
-            result = {key: _as_numpy(sample[key]) for key in _FIELDS}
+            name, result = sample_arrays(sample, _FIELDS, 'MultiLabelMAP')
             seq_ok = result['pred_score'].shape == result['gt_label'].shape and \
                 result['gt_label'].ndim == 1
             frame_ok = result['pred_frame_score'].shape == result['frame_label'].shape and \

@@ -2,20 +2,14 @@
 from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
-import torch
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 
 from ..functional import per_class_average_precision
 from ..view_readings import top1_hits, visible_view_rows
+from .sample_fields import sample_arrays
 
 _FIELDS = ('pred_view_frame_score', 'pred_frame_score', 'frame_label', 'human_mask')
-
-
-def _as_numpy(value) -> np.ndarray:
-    if isinstance(value, torch.Tensor):
-        return value.detach().cpu().float().numpy()
-    return np.asarray(value, dtype=np.float32)
 
 
 @METRICS.register_module()
@@ -46,16 +40,9 @@ class ViewReadingMetric(BaseMetric):
     def process(self, data_batch: Any, data_samples: Sequence) -> None:
         """Keep each sample's per-view and fused scores, frame labels and mask."""
         for sample in data_samples:
-            if not isinstance(sample, dict):
-                sample = sample.to_dict()
-            name = sample.get('recording_id', '<unknown recording>')
-            missing = [key for key in _FIELDS if key not in sample]
-            if missing:
-                raise KeyError(f'ViewReadingMetric: data sample of recording {name!r} lacks '
-                               f'{missing} (a test pipeline with LoadHumanMasks and a recognizer '
-                               f'that sets pred_view_frame_score are needed); it has '
-                               f'{sorted(sample)}')
-            result = {key: _as_numpy(sample[key]) for key in _FIELDS}
+            name, result = sample_arrays(
+                sample, _FIELDS, 'ViewReadingMetric', ' (a test pipeline with LoadHumanMasks '
+                'and a recognizer that sets pred_view_frame_score are needed)')
             views, frames, classes = result['pred_view_frame_score'].shape
             if result['pred_frame_score'].shape != (frames, classes) or \
                     result['frame_label'].shape != (frames, classes) or \
