@@ -217,7 +217,7 @@ class MultiSensorHomeDataset(BaseDataset):
         self._check_exists()
         masks = self._load_mask_scores()
         num_classes = len(self.metainfo['classes'])
-        data_list, view_sets, background = [], set(), []
+        data_list, view_sets, background, past = [], set(), [], []
         for rid, entry in self._load_entries():
             views = self._entry_views(rid, entry)
             view_sets.add(tuple(views))
@@ -238,6 +238,7 @@ class MultiSensorHomeDataset(BaseDataset):
             if masks is not None:
                 info['human_mask_scores'] = self._mask_rows(rid, views, masks)
                 info['human_mask_file'] = self.human_mask_file
+                past += self._tricks_past_grid(rid, tricks, info['human_mask_scores'].shape[1])
             data_list.append(info)
         if len(view_sets) > 1:
             raise ValueError(f'recordings in {self.ann_file} have different views '
@@ -247,7 +248,17 @@ class MultiSensorHomeDataset(BaseDataset):
                       f'"tricks" list and are loaded as background (all-zero sequence and frame '
                       f'labels): {background[:5]}{" ..." if len(background) > 5 else ""}',
                       logger='current', level=logging.WARNING)
+        if past:
+            print_log(f'{len(past)} trick(s) in {len(set(past))} recording(s) of {self.ann_file} '
+                      'end past their video (by the human-mask grid); they are clipped to the '
+                      f'video (LoadFrameLabels logs each): {sorted(set(past))[:5]}'
+                      f'{" ..." if len(set(past)) > 5 else ""}', logger='current')
         return data_list
+
+    def _tricks_past_grid(self, rid: str, tricks: list[dict], num_grid: int) -> list[str]:
+        """``rid`` once per trick that ends past ``(T_full + 1) / fps``, the latest the
+        shortest view can end given its T_full = floor(duration * fps) grid frames."""
+        return [rid for t in tricks if t['end'] > (num_grid + 1) / self.fps]
 
     def set_sampling_seed(self, seed: int, epoch: int) -> None:
         """Seed the random frame sampling of epoch ``epoch`` (see :meth:`prepare_data`).

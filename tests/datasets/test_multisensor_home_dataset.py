@@ -1,3 +1,4 @@
+import importlib
 import os
 import os.path as osp
 
@@ -162,6 +163,18 @@ def test_trick_outside_the_video(tmp_path):
         _dataset(root, 'ann.json')[0]
     assert 'Home1/05/1-Part1' in str(err.value)
     assert osp.join(root, 'ann.json') in str(err.value)
+
+
+def test_trick_past_the_end_is_clipped_and_counted(tmp_path, monkeypatch):
+    """A 2-s recording (5 grid frames) whose trick ends 3 s past it trains on what it shows."""
+    logged = []
+    monkeypatch.setattr(importlib.import_module(MultiSensorHomeDataset.__module__), 'print_log',
+                        lambda msg, **kw: logged.append(msg))
+    root = _small_root(tmp_path, tricks=[dict(start=1.0, end=5.0, labels=['Exit'])])
+    dataset = _dataset(root, 'ann.json')
+    assert len(logged) == 1 and logged[0].startswith('1 trick(s) in 1 recording(s) of')
+    label = dataset[0]['data_samples'].frame_label
+    assert label.shape[0] == T and label[:, CLASSES.index('Exit')].any()
 
 
 def test_unknown_class_name(tmp_path):

@@ -1,3 +1,5 @@
+import importlib
+
 import numpy as np
 import pytest
 
@@ -24,18 +26,22 @@ def test_labels_at_the_sampled_frames():
     np.testing.assert_array_equal(label, expected)
 
 
-def test_end_within_tolerance_is_clipped():
-    tricks = [dict(start=5.0, end=6.8, labels=[EAT])]  # rows 12 .. 17, clipped at 14
-    label = LoadFrameLabels()(_results(tricks, frame_inds=range(15)))['frame_label']
+@pytest.mark.parametrize('end', [6.8, 9.0])  # 0.8 s and 3 s past the 6-s video
+def test_end_past_the_video_is_clipped_and_logged_once(end, monkeypatch):
+    logged = []
+    monkeypatch.setattr(importlib.import_module(LoadFrameLabels.__module__), 'print_log',
+                        lambda msg, **kw: logged.append(msg))
+    tricks = [dict(start=5.0, end=end, labels=[EAT])]  # rows 12 .. round(2.5 end), cut at 14
+    transform = LoadFrameLabels()
+    label = transform(_results(tricks, frame_inds=range(15)))['frame_label']
     np.testing.assert_array_equal(np.flatnonzero(label[:, EAT]), [12, 13, 14])
+    transform(_results(tricks, frame_inds=range(15)))
+    assert len(logged) == 1 and 'Home1/01/3-Part1' in logged[0]
+    assert f'up to {end - 6.0:.2f} s past' in logged[0] and 'clipped to the video' in logged[0]
 
 
-@pytest.mark.parametrize('start, end', [(6.5, 6.9), (3.0, 7.5)])
-def test_trick_outside_the_video_names_recording_and_file(start, end):
+@pytest.mark.parametrize('start, end', [(6.0, 6.9), (6.5, 9.0)])
+def test_trick_entirely_outside_the_video_names_recording_and_file(start, end):
     with pytest.raises(ValueError, match='outside the video') as err:
-        LoadFrameLabels(tolerance=1.0)(_results([dict(start=start, end=end, labels=[EAT])]))
+        LoadFrameLabels()(_results([dict(start=start, end=end, labels=[EAT])]))
     assert 'Home1/01/3-Part1' in str(err.value) and '/data/train.json' in str(err.value)
-
-
-def test_repr():
-    assert repr(LoadFrameLabels(tolerance=0.5)) == 'LoadFrameLabels(tolerance=0.5)'
