@@ -1,7 +1,8 @@
 """Run a config's frozen encoders once over every recording and cache their features.
 
     python tools/extract_features.py CONFIG --out DIR [--dtype float16|float32] \\
-        [--device cpu|cuda] [--chunk-frames 64] [--overwrite] [--cfg-options k=v ...]
+        [--device cpu|cuda] [--chunk-frames 64] [--overwrite] [--data-root DIR]
+        [--cfg-options k=v ...]
 
 CONFIG is a recognizer or distiller config whose encoders are frozen (configs/features/; a
 teacher config gives visual and audio features, which students and distillers read too). Every
@@ -21,6 +22,7 @@ import mmvicokd  # noqa: F401  (registers the models)
 from mmvicokd.datasets.feature_cache import DTYPES
 from mmvicokd.datasets.feature_extraction import build_feature_cache
 from mmvicokd.utils.cache_summary import print_cache_summary
+from mmvicokd.utils.data_root import set_data_root
 
 
 def parse_args(argv=None):
@@ -35,6 +37,7 @@ def parse_args(argv=None):
                         help='grid frames per view decoded and encoded at a time (default 64)')
     parser.add_argument('--overwrite', action='store_true',
                         help='rebuild a DIR that holds features of other encoders or settings')
+    parser.add_argument('--data-root', help='the data set root (as tools/train.py --data-root)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value pairs')
     return parser.parse_args(argv)
@@ -43,6 +46,8 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
+    if args.data_root is not None:
+        set_data_root(cfg, args.data_root)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     s = build_feature_cache(cfg, args.out, dtype=args.dtype, device=args.device,

@@ -4,13 +4,23 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
 
 from .cpu_dist import needs_cpu_dist, setup_cpu_dist
+from .data_root import set_data_root
+from .frame_cache_switch import use_frame_cache
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """``--work-dir``, ``--cfg-options``, ``--launcher`` and ``--local-rank``."""
+    """``--work-dir``, ``--data-root``, ``--frame-cache``, ``--cfg-options``, ``--launcher``
+    and ``--local-rank``."""
     parser.add_argument('--work-dir', help='the dir to save logs, models and results')
+    parser.add_argument(
+        '--data-root', help='the data set root: every path the config derives from its '
+        'data_root (datasets, human masks, caches under the root) moves to it')
+    parser.add_argument(
+        '--frame-cache', help='read the recordings from this frame cache (tools/cache_frames.py '
+        '--out) instead of decoding them')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, key=value pairs (e.g. model.teacher_ckpt=x.pth)')
@@ -30,11 +40,20 @@ def parse_common(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespa
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """``args.config`` with ``--cfg-options``, the launcher (gloo on CPU) and the work dir.
+    """``args.config`` with ``--data-root``, ``--frame-cache``, ``--cfg-options``, the launcher
+    (gloo on CPU) and the work dir (``--cfg-options`` win over the two flags for the keys they
+    name).
 
     The work dir defaults to ``./work_dirs/<config name>`` as in mmaction2.
     """
     cfg = Config.fromfile(args.config)
+    if getattr(args, 'data_root', None) is not None:
+        changed = set_data_root(cfg, args.data_root)
+        print_log(f'--data-root {args.data_root}: {len(changed)} config paths moved '
+                  f'({", ".join(changed[:6])}{" ..." if len(changed) > 6 else ""})',
+                  logger='current')
+    if getattr(args, 'frame_cache', None) is not None:
+        use_frame_cache(cfg, args.frame_cache)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher

@@ -21,19 +21,6 @@ def tiny(tmp_path_factory):
     return generate_synthetic_dataset(str(tmp_path_factory.mktemp('synthetic')), preset='tiny')
 
 
-@pytest.fixture(scope='module')
-def random_yolo(tmp_path_factory):
-    """A randomly initialised YOLOv10-n built from its yaml, saved as a local checkpoint."""
-    prepare_ultralytics_env()
-    import torch
-    from ultralytics import YOLO
-
-    torch.manual_seed(0)
-    path = str(tmp_path_factory.mktemp('yolo') / 'yolov10n_random.pt')
-    YOLO('yolov10n.yaml').save(path)
-    return path
-
-
 def _load(path):
     with open(path) as f:
         return json.load(f)

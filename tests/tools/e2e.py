@@ -32,9 +32,9 @@ def shrink_model(model: dict) -> dict:
             model['teacher'] = Config.fromfile(model['teacher']).model
         shrink_model(model['teacher'])
         return model
-    model['visual_encoder'] = dict(TINY_VIT)
-    if model.get('audio_encoder') is not None:
-        model['audio_encoder'] = dict(TINY_AST)
+    for key, tiny in (('visual_encoder', TINY_VIT), ('audio_encoder', TINY_AST)):
+        if model.get(key) is not None:  # keep whether the config freezes the encoder
+            model[key] = dict(tiny, **{k: v for k, v in model[key].items() if k == 'frozen'})
     return model
 
 
@@ -45,14 +45,18 @@ def _shrink_pipeline(pipeline: list, cache_dir: str) -> list:
             step['clip_len'] = 8
         elif step['type'] == 'DecodeMultiViewVideo':
             step['resize'] = 64
-        elif step['type'] == 'LoadMultiViewCache':
+        elif step['type'] == 'LoadMultiViewCache' and cache_dir is not None:
             step['cache_dir'] = cache_dir
     return pipeline
 
 
 def tiny_config(rel: str, data_root: str, work_dir: str, cache_dir: str, epochs: int = 1,
                 teacher_ckpt: str = None, test_ann: str = 'test.json') -> Config:
-    """Load ``configs/<rel>`` and shrink it to the tiny synthetic set (see module docstring)."""
+    """Load ``configs/<rel>`` and shrink it to the tiny synthetic set (see module docstring).
+
+    ``data_root=None`` keeps the config's data paths (data root, annotation files, caches) and
+    ``work_dir=None`` its work dir, for runs whose command line says where the data is.
+    """
     cfg = Config.fromfile(config_path(rel))
     for split, ann in (('train_dataloader', 'train.json'), ('val_dataloader', test_ann),
                        ('test_dataloader', test_ann)):
@@ -60,8 +64,9 @@ def tiny_config(rel: str, data_root: str, work_dir: str, cache_dir: str, epochs:
         loader.batch_size = 2
         loader.num_workers = 0
         loader.persistent_workers = False
-        loader.dataset.data_root = data_root
-        loader.dataset.ann_file = ann
+        if data_root is not None:
+            loader.dataset.data_root = data_root
+            loader.dataset.ann_file = ann
         loader.dataset.pipeline = _shrink_pipeline(loader.dataset.pipeline, cache_dir)
     model = cfg.model.to_dict()
     cfg.model = shrink_model(model)
@@ -73,7 +78,8 @@ def tiny_config(rel: str, data_root: str, work_dir: str, cache_dir: str, epochs:
     cfg.optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3, weight_decay=5e-4))
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1, max_keep_ckpts=1)
-    cfg.work_dir = work_dir
+    if work_dir is not None:
+        cfg.work_dir = work_dir
     return cfg
 
 

@@ -76,19 +76,6 @@ def test_cache_frames_killed_mid_write(small_set, tmp_path):
     assert tree(out) == expected  # complete, same bytes, the killed run's temporary file gone
 
 
-@pytest.fixture(scope='module')
-def random_yolo(tmp_path_factory):
-    from mmvicokd.detection.ultralytics_env import prepare_ultralytics_env
-    prepare_ultralytics_env()
-    import torch
-    from ultralytics import YOLO
-
-    torch.manual_seed(0)
-    path = str(tmp_path_factory.mktemp('yolo') / 'yolov10n_random.pt')
-    YOLO('yolov10n.yaml').save(path)
-    return path
-
-
 def test_extract_human_masks_killed_mid_write(small_set, random_yolo, tmp_path):
     def args(out):
         return ['--data-root', small_set, '--ann-file', osp.join(small_set, 'ann.json'),

@@ -9,7 +9,7 @@
 # which then slice the cached arrays and give the same output.
 _base_ = './multisensor_home1.py'
 data_root = 'data/synthetic/Home1'
-frame_cache_dir = 'data/synthetic/cache_64'  # built with --resize img_size
+frame_cache_dir = data_root + '/../cache_64'  # beside the root (follows --data-root)
 # 16 of the 30-50 grid frames of a recording: at test time a frame every 2-3 grid frames
 # (0.8-1.2 s), so no action (>= 1.2 s) falls between two sampled frames.
 clip_len = 16
