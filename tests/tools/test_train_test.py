@@ -12,7 +12,6 @@ import os
 import os.path as osp
 import pickle
 import runpy
-import socket
 import subprocess
 import sys
 
@@ -22,6 +21,7 @@ import torch
 from mmvicokd.datasets.functional import recording_id_from_url
 
 from .e2e import REPO, dump_config, save_random_teacher, tiny_config
+from .launch_helpers import free_port
 
 METRICS = ('seq_mAP', 'frame_mAP')
 
@@ -146,14 +146,8 @@ def test_extracted_student_tests_like_the_distiller(tiny_set, tmp_path):
         assert student_metrics[key] == metrics[key]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 def _run_dist(script: str, args: list, cwd: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHON=sys.executable, PORT=str(_free_port()), OMP_NUM_THREADS='1')
+    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_port()), OMP_NUM_THREADS='1')
     proc = subprocess.run(['bash', osp.join(REPO, 'tools', script), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
