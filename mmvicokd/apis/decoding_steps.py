@@ -2,7 +2,7 @@
 
 Inference on footage has no annotation and no frame cache, and needs frames at indices it
 chooses. :func:`decoding_steps` therefore takes the config's test pipeline, replaces
-``LoadMultiViewCache`` by ``MultiViewDecordInit`` (the cache's drop-in twin, DESIGN.md
+``LoadMultiViewCache`` by ``MultiViewDecordInit`` (the cache's drop-in twin, docs/design.md
 section 8), keeps ``DecodeMultiViewVideo`` and ``LoadAudioFbank`` with their settings, reads T
 and the grid rate from ``SampleMultiViewFrames`` and leaves out the label, mask and packing
 steps. The transforms are the registered ones, so the frames and fbank windows are exactly

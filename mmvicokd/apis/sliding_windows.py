@@ -59,7 +59,7 @@ def average_frame_scores(windows: np.ndarray, scores: np.ndarray,
 def pool_sequence_scores(window_scores: np.ndarray) -> np.ndarray:
     """Recording score (C,) = max over windows of each window's sequence score (W, C).
 
-    A recording's label is the union of its actions (DESIGN.md section 2): one window that
+    A recording's label is the union of its actions (docs/design.md section 2): one window that
     holds an action shows it, and averaging would dilute an action seen in one window only.
     """
     return np.asarray(window_scores, dtype=np.float32).max(axis=0)

@@ -1,4 +1,4 @@
-"""Encoder-feature cache: frozen encoders run once per recording (DESIGN.md sections 3 and 8).
+"""Encoder-feature cache: frozen encoders run once per recording (docs/design.md sections 3 and 8).
 
 ``tools/extract_features.py`` (:func:`~mmvicokd.datasets.feature_extraction.build_feature_cache`)
 runs a config's frozen visual encoder (and, for a teacher, its audio encoder) over every frame

@@ -1,4 +1,4 @@
-"""Plain label and index maths for MultiSensor-Home (DESIGN.md sections 2 and 3).
+"""Plain label and index maths for MultiSensor-Home (docs/design.md sections 2 and 3).
 
 Shapes: T_full = number of frames of the recording on the ``fps`` grid (2.5 FPS), T = sampled
 frames, C = classes, V = views, S = fbank frames of one audio track, Fa = fbank frames per window.

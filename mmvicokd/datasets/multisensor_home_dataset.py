@@ -1,4 +1,4 @@
-"""MultiSensor-Home multi-view audio-visual recordings (DESIGN.md section 2)."""
+"""MultiSensor-Home multi-view audio-visual recordings (docs/design.md section 2)."""
 import logging
 import math
 import os.path as osp

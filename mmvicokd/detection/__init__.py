@@ -1,4 +1,4 @@
-"""Human masks: per-view person-confidence scores from a YOLOv10 detector (DESIGN.md §2)."""
+"""Human masks: per-view person-confidence scores from a YOLOv10 detector (docs/design.md §2)."""
 from .human_masks import extract_human_masks, grid_frames
 from .person_scorer import PersonScorer
 from .ultralytics_env import prepare_ultralytics_env

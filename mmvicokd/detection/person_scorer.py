@@ -1,7 +1,7 @@
 """Per-frame person confidence with a YOLOv10 detector (authors' human-mask recipe).
 
 The authors run ``yolov10b.pt`` on every 2.5-FPS frame of every view and keep, per frame, the
-mean confidence of the COCO class-0 (person) boxes, 0 when there is none (DESIGN.md section 2).
+mean confidence of the COCO class-0 (person) boxes, 0 when there is none (docs/design.md section 2).
 """
 import os
 

@@ -1,4 +1,4 @@
-"""Keep ultralytics offline and out of the home folder (DESIGN.md section 7).
+"""Keep ultralytics offline and out of the home folder (docs/design.md section 7).
 
 ultralytics reaches the network at import and when plotting unless ``YOLO_OFFLINE=1`` and
 ``YOLO_AUTOINSTALL=0`` are set, writes its settings under ``YOLO_CONFIG_DIR``, and downloads

@@ -1,7 +1,7 @@
 """What a training run is, read from its (dumped) config: method, setting, backbone, data, seed.
 
 The report tools group runs by these fields, never by folder names. The rules follow
-``configs/_base_/distill_methods.py`` and DESIGN.md section 4:
+``configs/_base_/distill_methods.py`` and docs/design.md section 4:
 
 * ``MultiViewAVRecognizer`` with ``audio_encoder``: ``Teacher`` (``Teacher+VC`` when it has a
   ``consistency_loss``, paper Table 3); with ``adapter``: ``Student`` (``Student+VC`` with a

@@ -1,4 +1,4 @@
-"""Timing and memory helpers for ``tools/benchmark.py`` (DESIGN.md section 8).
+"""Timing and memory helpers for ``tools/benchmark.py`` (docs/design.md section 8).
 
 The machines these run on are shared and noisy, so every comparison is measured in one process,
 interleaved (each round calls every case once, in a rotated order), repeated, and summarised by

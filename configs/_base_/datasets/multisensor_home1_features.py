@@ -1,4 +1,4 @@
-# Home-1 read from the encoder-feature cache (DESIGN.md sections 3 and 8): for models whose
+# Home-1 read from the encoder-feature cache (docs/design.md sections 3 and 8): for models whose
 # encoders are frozen, the ViT (and the teacher's AST) run once per recording instead of every
 # epoch, and no video is decoded while training. Build the cache once with a teacher config
 # (it holds visual and audio features; students and distillers read the same cache):

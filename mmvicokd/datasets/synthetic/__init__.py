@@ -1,4 +1,4 @@
-"""Synthetic MultiSensor-Home set: a virtual 5-camera room with sound (DESIGN.md section 2)."""
+"""Synthetic MultiSensor-Home set: a virtual 5-camera room with sound (docs/design.md section 2)."""
 from .classes import CLASSES, sound_only_pairs, sound_signature, visual_signature
 from .generator import PRESETS, generate_synthetic_dataset, human_mask_scores, plan_recordings
 from .media_writer import write_av_mp4

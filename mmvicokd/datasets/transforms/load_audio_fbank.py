@@ -1,4 +1,4 @@
-"""Per-view log-mel filterbank windows aligned with the sampled frames (DESIGN.md section 3)."""
+"""Per-view log-mel filterbank windows aligned with the sampled frames (docs/design.md section 3)."""
 import itertools
 
 import av

@@ -1,4 +1,4 @@
-"""Frame labels at the sampled frames (DESIGN.md section 2)."""
+"""Frame labels at the sampled frames (docs/design.md section 2)."""
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 from mmengine.logging import print_log

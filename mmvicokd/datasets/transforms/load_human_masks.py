@@ -1,4 +1,4 @@
-"""Per-view human visibility at the sampled frames (DESIGN.md section 2, paper Eq. 9)."""
+"""Per-view human visibility at the sampled frames (docs/design.md section 2, paper Eq. 9)."""
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 

@@ -1,4 +1,4 @@
-"""Cached encoder features of the sampled frames, in place of pixels and fbanks (DESIGN.md 3)."""
+"""Cached encoder features of the sampled frames, in place of pixels and fbanks (docs/design.md 3)."""
 from typing import Sequence
 
 from mmaction.registry import TRANSFORMS

@@ -1,4 +1,4 @@
-"""Open every view of a recording once with decord (DESIGN.md sections 3 and 8)."""
+"""Open every view of a recording once with decord (docs/design.md sections 3 and 8)."""
 import os.path as osp
 
 import decord

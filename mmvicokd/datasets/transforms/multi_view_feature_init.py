@@ -1,4 +1,4 @@
-"""Read a recording's cached encoder features instead of opening its videos (DESIGN.md 3, 8)."""
+"""Read a recording's cached encoder features instead of opening its videos (docs/design.md 3, 8)."""
 import os.path as osp
 
 from mmaction.registry import TRANSFORMS

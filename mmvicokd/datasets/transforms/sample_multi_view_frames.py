@@ -1,4 +1,4 @@
-"""One set of frame times for every view, audio track, label and mask (DESIGN.md section 3)."""
+"""One set of frame times for every view, audio track, label and mask (docs/design.md section 3)."""
 import logging
 
 import numpy as np

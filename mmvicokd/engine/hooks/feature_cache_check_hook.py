@@ -1,4 +1,4 @@
-"""Check, before training or testing, that a feature cache fits the model (DESIGN.md 3)."""
+"""Check, before training or testing, that a feature cache fits the model (docs/design.md 3)."""
 from typing import Iterable, List
 
 from mmaction.registry import HOOKS
