@@ -1,6 +1,6 @@
 """Markdown tables of the paper (Tables 1-4) from summarised runs (:mod:`.run_summary`).
 
-Every table shows sequence-level mAP first and frame-level mAP second (DESIGN.md section 5),
+Every table shows sequence-level mAP first and frame-level mAP second (docs/design.md section 5),
 in percent. A cell of n > 1 runs reads ``mean ± std [n=3]`` with the sample standard deviation
 (ddof=1), as paper Table 2; differences in parentheses are between means.
 
@@ -16,6 +16,7 @@ from typing import Dict, List, Optional, Sequence
 
 from .run_info import (ABLATION_PREFIX, ABLATIONS, TABLE1_METHODS, TEACHER, TEACHER_VC,
                        ablation_name)
+from .run_logs import METRICS, TEACHER_METRICS
 from .run_summary import RunSummary
 
 METRIC_TITLES = (('seq_mAP', 'Sequence-level mAP (%)'), ('frame_mAP', 'Frame-level mAP (%)'))
@@ -181,10 +182,19 @@ def table4(summaries: Sequence[RunSummary]) -> Optional[str]:
     return '\n'.join(parts) + '\n'
 
 
+def _cell(metrics: Dict[str, float], key: str) -> str:
+    return f'{metrics[key]:.2f}' if key in metrics else '—'
+
+
 def runs_table(records: Sequence) -> str:
-    """Markdown list of every run read: how it was described and where its numbers came from."""
+    """Markdown list of every run read: how it was described and where its numbers came from.
+
+    A distiller run that logged its frozen teacher's metrics on the same split
+    (``teacher/seq_mAP``, ``teacher/frame_mAP``) shows them in the teacher columns.
+    """
     rows = [[r.work_dir, r.info.method, r.info.setting, r.info.backbone, r.info.data or '—',
-             str(r.info.seed), f'{r.metrics["seq_mAP"]:.2f}', f'{r.metrics["frame_mAP"]:.2f}',
+             str(r.info.seed), *(_cell(r.metrics, k) for k in METRICS + TEACHER_METRICS),
              r.source] for r in records]
     return _markdown(['work dir', 'method', 'setting', 'backbone', 'data', 'seed', 'seq_mAP',
-                      'frame_mAP', 'metrics from'], rows)
+                      'frame_mAP', 'teacher seq_mAP', 'teacher frame_mAP', 'metrics from'],
+                     rows)

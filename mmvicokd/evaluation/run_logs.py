@@ -8,9 +8,13 @@ writes ``<timestamp>/<timestamp>.json`` with its metrics. ``tools/demo.py`` adds
 ``<work_dir>/test_metrics.json``.
 
 The metrics of a run are, first found: ``test_metrics.json``; the newest test log; the last
-validation entry (the protocol reports the last epoch, DESIGN.md section 5). Each record says
+validation entry (the protocol reports the last epoch, docs/design.md section 5). Each record says
 which one it used. A resumed run spreads its curve over several timestamp folders: they are
 merged, a later folder winning for an epoch logged twice.
+
+A distiller's validation and test loops (``TeacherStudentValLoop`` / ``TeacherStudentTestLoop``)
+log the frozen teacher's metrics beside the student's, as ``teacher/seq_mAP`` and
+``teacher/frame_mAP``; they are read from the same entry when present.
 """
 import glob
 import json
@@ -23,6 +27,7 @@ from typing import Dict, List, Sequence, Tuple
 from .run_info import RunInfo, describe_run
 
 METRICS = ('seq_mAP', 'frame_mAP')
+TEACHER_METRICS = tuple('teacher/' + m for m in METRICS)  # the teacher/ prefix of the loops
 TEST_METRICS_FILE = 'test_metrics.json'
 _TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
 
@@ -35,7 +40,8 @@ class RunRecord:
         work_dir: the run's work dir.
         config_file: the config it was described from.
         info: method, setting, backbone, data, seed.
-        metrics: ``seq_mAP`` and ``frame_mAP`` in percent.
+        metrics: ``seq_mAP`` and ``frame_mAP`` in percent, plus ``teacher/seq_mAP`` and
+            ``teacher/frame_mAP`` when the run logged its teacher's.
         source: where ``metrics`` came from (a file, or the validation epoch).
         curve: ``{epoch: {'seq_mAP': x, 'frame_mAP': y}}`` from the validation entries.
     """
@@ -103,8 +109,14 @@ def read_json_lines(path: str) -> List[dict]:
     return records
 
 
+def _with_teacher(record: dict) -> Dict[str, float]:
+    """``METRICS`` of a log entry that holds them, plus the ``TEACHER_METRICS`` it holds."""
+    return {k: float(record[k]) for k in METRICS + TEACHER_METRICS if k in record}
+
+
 def validation_curve(work_dir: str) -> Dict[int, Dict[str, float]]:
-    """``{epoch: metrics}`` of every validation entry in the run's ``scalars.json`` files."""
+    """``{epoch: metrics}`` of every validation entry in the run's ``scalars.json`` files
+    (with the teacher's metrics where logged)."""
     curve = {}
     for folder in timestamp_dirs(work_dir):
         path = osp.join(folder, 'vis_data', 'scalars.json')
@@ -112,7 +124,7 @@ def validation_curve(work_dir: str) -> Dict[int, Dict[str, float]]:
             continue
         for record in read_json_lines(path):
             if 'step' in record and all(k in record for k in METRICS):
-                curve[int(record['step'])] = {k: float(record[k]) for k in METRICS}
+                curve[int(record['step'])] = _with_teacher(record)
     return dict(sorted(curve.items()))
 
 
@@ -120,7 +132,7 @@ def _metrics_of(path: str, record: dict) -> Dict[str, float]:
     missing = [k for k in METRICS if k not in record]
     if missing:
         raise KeyError(f'{path} has no {missing} (it holds {sorted(record)})')
-    return {k: float(record[k]) for k in METRICS}
+    return _with_teacher(record)
 
 
 def final_metrics(work_dir: str, curve: Dict[int, Dict[str, float]]

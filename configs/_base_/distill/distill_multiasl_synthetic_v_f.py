@@ -8,3 +8,6 @@ model = dict(
     teacher='{{ fileDirname }}/../../demo/teacher_multiasl_synthetic_av_f.py',
     teacher_ckpt='work_dirs/teacher_multiasl_synthetic_av_f/epoch_20.pth',
     data_preprocessor={{_base_.model.data_preprocessor}})
+# Validation and test report the frozen teacher too (teacher/seq_mAP, evaluated once per run).
+val_cfg = dict(type='TeacherStudentValLoop')
+test_cfg = dict(type='TeacherStudentTestLoop')

@@ -8,3 +8,6 @@ model = dict(
     teacher_ckpt='work_dirs/teacher_multitsf_home2_av_f/epoch_100.pth',
     data_preprocessor={{_base_.model.data_preprocessor}},
     distill_losses=dict())
+# Validation and test report the frozen teacher too (teacher/seq_mAP, evaluated once per run).
+val_cfg = dict(type='TeacherStudentValLoop')
+test_cfg = dict(type='TeacherStudentTestLoop')

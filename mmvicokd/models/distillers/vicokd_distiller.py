@@ -6,13 +6,18 @@ from typing import Dict, List, Optional, Tuple, Union
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
+from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 from torch import nn
 
 from ..losses.precision import float32_outputs, full_precision
 from .checkpoint import TEACHER_PREFIX, read_checkpoint, state_dict_mismatches
+from .functional import check_schedule, schedule_factor
 
 DISTILL_PREFIX = 'distill.'
+WEIGHT_PREFIX = 'weight.'
+VC_TERM = 'vc'  # loss_schedules' name of the student's view-consistency loss
+VC_LOSS = 'loss_vc'
 
 
 def _describe_teacher(teacher: Union[dict, str]) -> str:
@@ -38,6 +43,23 @@ def _teacher_model_cfg(teacher: Union[dict, str]) -> dict:
     return cfg.model
 
 
+def training_progress() -> Tuple[int, int, Optional[float]]:
+    """``(epoch, iter, iterations per epoch or None)`` of the running training, 0-based.
+
+    Read from MMEngine's current ``MessageHub``, which the Runner's ``RuntimeInfoHook`` updates
+    before every epoch and iteration.
+    """
+    hub = MessageHub.get_current_instance()
+    epoch, iteration = hub.get_info('epoch'), hub.get_info('iter')
+    if epoch is None or iteration is None:
+        raise RuntimeError('ViCoKDDistiller: loss_schedules need the training progress (the '
+                           "MessageHub's 'epoch' and 'iter' that MMEngine's Runner sets), but "
+                           'none is set: train with the Runner')
+    max_epochs, max_iters = hub.get_info('max_epochs'), hub.get_info('max_iters')
+    per_epoch = max_iters / max_epochs if max_epochs and max_iters else None
+    return epoch, iteration, per_epoch
+
+
 @MODELS.register_module()
 class ViCoKDDistiller(BaseModel):
     """A frozen audio-visual teacher distils into a student recognizer (paper §3.2, Fig. 1b).
@@ -48,6 +70,12 @@ class ViCoKDDistiller(BaseModel):
     called as ``loss(student_outputs, teacher_outputs)`` on the two recognizers'
     ``extract_feat`` dicts (``visual, audio, attn, av, fusion, frame_logits, ...`` with
     ``(B, V, T, D)`` features and ``(B, T, C)`` frame logits) and logged as ``distill.<name>``.
+
+    ``loss_schedules`` can warm a term up and stop it (:mod:`.functional`): the scheduled term
+    enters the total (and the log) as factor × its loss, and the weight actually used (factor ×
+    the loss's ``loss_weight``) is logged every iteration as ``weight.<name>``. A term at
+    factor 0 is not computed (nor is the teacher run when no distillation term is on). Without
+    schedules the losses are exactly the constant-weight ones of the paper.
 
     The teacher is built from its config and frozen: no parameter requires grad, it stays in
     eval mode under ``train()``, and it runs under ``torch.no_grad()`` through ``extract_feat``
@@ -67,6 +95,11 @@ class ViCoKDDistiller(BaseModel):
             (the teacher is then not run), a control equal to training the student alone. An
             entry ``None`` switches that loss off (a config drops an inherited loss with
             ``distill_losses=dict(ld=None)``).
+        loss_schedules: ``{name: schedule}``, ``name`` a key of ``distill_losses`` or ``'vc'``
+            (the student's ``loss_vc``, Eq. 10), ``schedule`` a dict of ``warmup_epochs`` or
+            ``warmup_iters`` and/or ``stop_epoch``, e.g.
+            ``dict(fd=dict(warmup_epochs=5), vc=dict(warmup_iters=500, stop_epoch=80))``.
+            ``None`` (or an entry ``None``) keeps the constant weights.
         data_preprocessor: preprocessor config or module applied once to the batch that both
             recognizers read; ``None`` uses the student's own preprocessor.
         init_cfg: initialisation config of the distiller.
@@ -74,6 +107,7 @@ class ViCoKDDistiller(BaseModel):
 
     def __init__(self, student: dict, teacher: Union[dict, str], teacher_ckpt: str,
                  distill_losses: Optional[Dict[str, dict]] = None,
+                 loss_schedules: Optional[Dict[str, Optional[dict]]] = None,
                  data_preprocessor: Optional[Union[dict, nn.Module]] = None,
                  init_cfg: Optional[dict] = None):
         student_model = MODELS.build(student)
@@ -105,6 +139,41 @@ class ViCoKDDistiller(BaseModel):
                                  'non-empty string without dots')
         self.distill_losses = nn.ModuleDict(
             {name: MODELS.build(cfg) for name, cfg in distill_losses.items()})
+        self.loss_schedules = self._check_schedules(loss_schedules or {})
+
+    def _check_schedules(self, schedules: Dict[str, Optional[dict]]) -> Dict[str, dict]:
+        """The non-``None`` schedules, each naming a term this distiller computes."""
+        checked = {}
+        for name, schedule in schedules.items():
+            if schedule is None:
+                continue
+            if name == VC_TERM and VC_TERM in self.distill_losses:
+                raise ValueError("ViCoKDDistiller: loss_schedules['vc'] is ambiguous: 'vc' "
+                                 "names the student's loss_vc, and a distill loss is named "
+                                 "'vc' too; rename that distill loss")
+            if name == VC_TERM and self.student.consistency_loss is None:
+                raise ValueError("ViCoKDDistiller: loss_schedules['vc'] schedules the "
+                                 "student's loss_vc, but the student has no consistency_loss")
+            if name != VC_TERM and name not in self.distill_losses:
+                raise ValueError(f'ViCoKDDistiller: loss_schedules[{name!r}] names no term: '
+                                 f'the distill losses are {sorted(self.distill_losses)} (and '
+                                 f"'vc' for the student's loss_vc); drop a schedule with "
+                                 f'loss_schedules=dict({name}=None)')
+            checked[name] = check_schedule(name, schedule)
+        return checked
+
+    def _term_weight(self, name: str) -> float:
+        """The configured ``loss_weight`` of term ``name`` (1.0 when the loss has none)."""
+        loss = self.student.consistency_loss if name == VC_TERM else self.distill_losses[name]
+        return float(getattr(loss, 'loss_weight', 1.0))
+
+    def schedule_factors(self) -> Dict[str, float]:
+        """``{name: factor}`` of every scheduled term at the current training step."""
+        if not self.loss_schedules:
+            return {}
+        epoch, iteration, per_epoch = training_progress()
+        return {name: schedule_factor(epoch, iteration, per_epoch, **schedule)
+                for name, schedule in self.loss_schedules.items()}
 
     def init_weights(self) -> None:
         """Initialise the student (and losses), then load the teacher from ``teacher_ckpt``.
@@ -151,16 +220,45 @@ class ViCoKDDistiller(BaseModel):
             inputs: ``dict(video (B, V, T, 3, H, W), audio (B, V, T, Fa, 128))``; the student
                 reads what it needs (a visual-only student ignores ``audio``).
             data_samples: the batch's ``ActionDataSample`` list (the teacher never sees them).
+
+        Returns:
+            The student's losses, ``distill.<name>`` (scalars) and, for each scheduled term,
+            ``weight.<name>`` (the weight used); scheduled terms are scaled by their factor.
         """
+        factors = self.schedule_factors()
         student_outputs = self.student.extract_feat(inputs)
         losses = self.student.loss_from_feats(student_outputs, data_samples)
-        if self.distill_losses:
+        device = student_outputs['seq_logits'].device
+        active = {name: fn for name, fn in self.distill_losses.items()
+                  if factors.get(name, 1.0) > 0}
+        if active:
             teacher_outputs = float32_outputs(self.teacher_outputs(inputs))
             student_outputs = float32_outputs(student_outputs)
-            with full_precision(student_outputs['seq_logits'].device):  # losses in float32
-                for name, loss_fn in self.distill_losses.items():
-                    losses[DISTILL_PREFIX + name] = loss_fn(student_outputs, teacher_outputs)
+        with full_precision(device):  # losses in float32
+            for name in self.distill_losses:
+                losses[DISTILL_PREFIX + name] = (
+                    active[name](student_outputs, teacher_outputs) if name in active
+                    else torch.zeros((), device=device))
+            for name, factor in factors.items():
+                key = VC_LOSS if name == VC_TERM else DISTILL_PREFIX + name
+                losses[key] = losses[key] * factor
+                losses[WEIGHT_PREFIX + name] = torch.tensor(factor * self._term_weight(name),
+                                                            device=device)
         return losses
+
+    def teacher_predict_step(self, data: dict) -> List:
+        """The frozen teacher's predictions on a dataloader batch, as ``val_step`` gives the
+        student's: the batch goes through the distiller's preprocessor, then
+        ``teacher.predict`` (which reads the audio the student ignores). Used by
+        :class:`~mmvicokd.engine.TeacherStudentValLoop` / ``TeacherStudentTestLoop``.
+
+        Returns:
+            The batch's data samples with the teacher's ``pred_score`` (C,),
+            ``pred_frame_score`` (T, C) and ``pred_view_frame_score`` (V, T, C).
+        """
+        data = self.data_preprocessor(data, False)
+        with torch.no_grad():
+            return self.teacher.predict(data['inputs'], data['data_samples'])
 
     def parse_losses(self, losses: Dict[str, torch.Tensor]
                      ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:

@@ -1,0 +1,50 @@
+"""Validation of a distiller that also reports its frozen teacher, computed once per run."""
+from typing import Dict, List, Union
+
+from mmaction.registry import LOOPS
+from mmengine.evaluator import Evaluator
+from mmengine.runner import ValLoop
+from mmengine.runner.loops import _parse_losses
+from torch.utils.data import DataLoader
+
+from .teacher_metrics import TeacherMetrics
+
+
+@LOOPS.register_module()
+class TeacherStudentValLoop(ValLoop):
+    """``ValLoop`` whose metrics also hold the teacher's, under ``teacher/`` (``teacher/seq_mAP``).
+
+    The student is validated as by MMEngine's ``ValLoop`` (same hooks, same evaluator). The
+    frozen teacher is run over the same dataloader with its own audio-visual inputs and a
+    fresh copy of the evaluator the first time the loop runs; its metrics are kept and merged
+    into every validation's metrics before ``after_val_epoch``, so the logger writes them
+    beside the student's (``scalars.json``) and the teacher costs one pass per run.
+
+    Args:
+        runner: the Runner; its model must be a ``ViCoKDDistiller``.
+        dataloader: validation dataloader (object or config).
+        evaluator: validation evaluator (object, config or list of configs).
+        fp16: validate under autocast (student and teacher).
+    """
+
+    def __init__(self, runner, dataloader: Union[DataLoader, Dict],
+                 evaluator: Union[Evaluator, Dict, List], fp16: bool = False) -> None:
+        super().__init__(runner, dataloader, evaluator, fp16)
+        self.teacher = TeacherMetrics(runner, self.dataloader, evaluator, fp16,
+                                      type(self).__name__)
+
+    def run(self) -> dict:
+        """Validate the student; add the (cached) teacher metrics; call the hooks."""
+        self.runner.call_hook('before_val')
+        self.runner.call_hook('before_val_epoch')
+        self.runner.model.eval()
+        self.val_loss.clear()
+        for idx, data_batch in enumerate(self.dataloader):
+            self.run_iter(idx, data_batch)
+        metrics = self.evaluator.evaluate(len(self.dataloader.dataset))
+        if self.val_loss:
+            metrics.update(_parse_losses(self.val_loss, 'val'))
+        metrics.update(self.teacher.metrics())
+        self.runner.call_hook('after_val_epoch', metrics=metrics)
+        self.runner.call_hook('after_val')
+        return metrics
