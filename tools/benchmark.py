@@ -26,6 +26,9 @@ MultiSensor-Home file is 60 s, 320x240, 10-25 fps) into a temporary folder, then
    pairs and frames, forward + backward, after checking both give the same value and gradient.
 6. caches: one training sample through the decoding pipeline, the frame cache and the
    encoder-feature cache, built for the recording (speed-ups over decoding).
+   6b. frame-cache formats (raw, deflate, JPEG, float16 fbanks): bytes per recording, one
+   training sample from each, its error vs decoding, GB per hour of 5-view recording at 224 px
+   and for the MultiSensor-Home data set.
 7. memory: activation bytes a training forward of the Home-1 MultiASL student and teacher keeps
    for backward (saved-tensor hooks), per frame, float32 / with_cp / bf16 autocast / both, and
    the estimate for a 12 x 5 x 70 batch.
@@ -60,6 +63,7 @@ import torch
 
 import mmvicokd  # noqa: F401  (registers our transforms and models)
 from mmvicokd.benchmarks.audio import bench_audio
+from mmvicokd.benchmarks.cache_formats import bench_cache_formats
 from mmvicokd.benchmarks.caches import bench_cache_samples
 from mmvicokd.benchmarks.encoder import bench_encoder
 from mmvicokd.benchmarks.memory import bench_memory
@@ -97,6 +101,8 @@ def run_all(args: argparse.Namespace) -> dict:
         results['pipeline'] = bench_pipeline(rec, args.clip_len, args.repeats, warmup=0)
         results['caches'] = bench_cache_samples(rec, folder, args.clip_len, args.repeats,
                                                 args.arch, args.img_size, args.feature_depth)
+        results['cache_formats'] = bench_cache_formats(rec, args.duration, folder,
+                                                       args.clip_len, args.repeats)
     results['encoder'] = bench_encoder(args.arch, args.img_size, args.enc_views,
                                        args.enc_frames, args.chunk_sizes, args.repeats,
                                        args.threads)

@@ -66,6 +66,7 @@ def _new_sections(results: dict) -> list:
             markdown_table(['pipeline', 'median s', 'speed-up over decoding', 'inputs'],
                            [(r['name'], r['median_s'], r['speedup'], r['inputs'])
                             for r in cache['rows']])]
+    out += _cache_format_section(results['cache_formats'])
     mem = results['memory']
     out += ['', f"## 7. Activation memory kept for backward ({mem['arch']} at {mem['img_size']} "
                 f"px, encoder depth {mem['depth'] or 'as configured'})",
@@ -85,6 +86,30 @@ def _new_sections(results: dict) -> list:
                                 for r in steps[key]['rows']])]
     out += ['', '## Ratios (one run) and goals'] + ratio_lines(results)
     return out
+
+
+def _mb(value) -> str:
+    return '-' if value is None else f'{value / 1e6:.3g}'
+
+
+def _cache_format_section(fmt: dict) -> list:
+    data = fmt['dataset']
+    return ['', f"## 6b. Frame-cache formats ({fmt['views']} views x {fmt['duration_s']:g} s at "
+                f"{fmt['resize']} px; one training sample of {fmt['clip_len']} frames; error "
+                'vs the decoded sample)',
+            markdown_table(
+                ['format', 'MB / recording (video + fbank)', 'x raw', 'x mp4', 'ms / sample',
+                 'speed-up over decoding', 'frames max / mean abs diff',
+                 'audio max abs diff', 'GB / hour', 'data set GB'],
+                [(r['name'], f"{_mb(r['bytes']['file'])} ({_mb(r['bytes']['video'])} + "
+                             f"{_mb(r['bytes']['fbank'])})", r['bytes_vs_raw'],
+                  r['bytes_vs_mp4'], 1e3 * r['median_s'], r['speedup'],
+                  f"{r['video_max_abs_diff']:.0f} / {r['video_mean_abs_diff']:.2f}",
+                  r['audio_max_abs_diff'], r['gb_per_hour'], r['dataset_gb'])
+                 for r in fmt['rows']]),
+            f"GB / hour: bytes per hour of {data['views']}-view recording (1 GB = 1e9 bytes); "
+            f"data set: {data['recordings']:,} recordings x {data['mean_s']:g} s mean "
+            "(MultiSensor-Home); the decode row is the mp4 files themselves."]
 
 
 def ratio_lines(results: dict) -> list:

@@ -8,14 +8,19 @@ The cache holds the decoding transforms' own outputs, so reading it gives the sa
 ``video`` is :class:`DecodeMultiViewVideo` run at every grid frame, ``fbank`` is
 :meth:`LoadAudioFbank.track_fbanks`. One ``{cache_dir}/{recording_id}.npz`` per recording with
 
-- ``video`` np.uint8 (V, T_cache, H, W, 3): grid frames 0..T_cache-1 of each view, T_cache the
-  largest per-view T_full (a view shorter than that repeats its last frame, as decoding does);
-- ``fbank`` np.float32 (V, S, M): each view's whole-track kaldi fbank, shorter tracks
-  padded to the longest S with the fbank floor (silence), as the windows are past a track's end;
+- the video, np.uint8 (V, T_cache, H, W, 3): grid frames 0..T_cache-1 of each view, T_cache the
+  largest per-view T_full (a view shorter than that repeats its last frame, as decoding does),
+  stored as the frame format says (:mod:`.frame_cache_formats`: ``raw``, ``deflate``, or
+  ``jpeg``, lossy; the first two read back bitwise);
+- ``fbank`` (V, S, M): each view's whole-track kaldi fbank, shorter tracks padded to the
+  longest S with the fbank floor (silence), as the windows are past a track's end; float32
+  (bitwise) or float16, read back as float32;
 - ``meta``: a JSON string with the cache format, recording id, views, per-view native frame
-  counts and rates, the settings (fps, resize, num_mel_bins, sample_rate), the data root and
-  annotation file it was built from, and each view file's name, size and mtime, which tell a
-  stale cache.
+  counts and rates, the settings (fps, resize, num_mel_bins, sample_rate, frame_format,
+  jpeg_quality, fbank_dtype), the data root and annotation file it was built from, and each
+  view file's name, size and mtime, which tell a stale cache.
+
+The loader reads every format from what ``meta`` records: no config change when the format does.
 """
 import json
 import os
@@ -27,6 +32,8 @@ from typing import Sequence
 import numpy as np
 
 from .cache_sources import add_recordings, source_stamp, sources_stale_reason
+from .frame_cache_formats import (STORAGE_KEYS, decode_arrays, encode_arrays, meta_storage,
+                                  storage_settings)
 from .functional import multi_view_timing
 from .multisensor_home_dataset import MultiSensorHomeDataset
 from .split import remove_killed_tmp_files
@@ -34,7 +41,9 @@ from .transforms.decode_multi_view_video import DecodeMultiViewVideo
 from .transforms.load_audio_fbank import FBANK_FLOOR, LoadAudioFbank
 from .transforms.multi_view_decord_init import MultiViewDecordInit
 
-CACHE_FORMAT = 2  # 2: fbanks padded with the fbank floor instead of 0
+# 2: fbanks padded with the fbank floor instead of 0; 3: frame format and fbank dtype in meta
+CACHE_FORMAT = 3
+READABLE_FORMATS = (2, 3)  # a format-2 file reads as raw frames and float32 fbanks
 _SETTINGS = ('fps', 'resize', 'num_mel_bins', 'sample_rate')
 
 
@@ -44,7 +53,8 @@ def cache_file(cache_dir: str, recording_id: str) -> str:
 
 
 def cache_command(data_root, ann_file, out, resize, fps, views, num_mel_bins=None,
-                  sample_rate=None) -> str:
+                  sample_rate=None, frame_format=None, jpeg_quality=None,
+                  fbank_dtype=None) -> str:
     """The ``tools/cache_frames.py`` command line for these settings (None: option left out)."""
     parts = ['python tools/cache_frames.py', f'--data-root {data_root}',
              f'--ann-file {ann_file}', f'--out {out}', f'--resize {resize}', f'--fps {fps}',
@@ -53,18 +63,25 @@ def cache_command(data_root, ann_file, out, resize, fps, views, num_mel_bins=Non
         parts.append(f'--num-mel-bins {num_mel_bins}')
     if sample_rate is not None:
         parts.append(f'--sample-rate {sample_rate}')
+    for option, value in (('--format', frame_format), ('--jpeg-quality', jpeg_quality),
+                          ('--fbank-dtype', fbank_dtype)):
+        if value is not None:
+            parts.append(f'{option} {value}')
     return ' '.join(parts)
 
 
 def meta_command(meta: dict, cache_dir: str) -> str:
     """The command that rebuilds the cache described by ``meta`` into ``cache_dir``."""
     return cache_command(meta['data_root'], meta['ann_file'], cache_dir, meta['resize'],
-                         meta['fps'], meta['views'], meta['num_mel_bins'], meta['sample_rate'])
+                         meta['fps'], meta['views'], meta['num_mel_bins'], meta['sample_rate'],
+                         **meta_storage(meta))
 
 
 def read_cache(path: str, where: str, arrays: bool = True) -> tuple:
     """``(meta, video, fbank)`` of a cache file; ``(meta, None, None)`` if not ``arrays``.
 
+    ``video``: np.uint8 (V, T_cache, H, W, 3), a :class:`~.jpeg_frames.JpegFrames` of that
+    shape (decoded when indexed) for the ``jpeg`` format; ``fbank``: np.float32 (V, S, M).
     ``where`` names the recording for the error raised when the file cannot be read.
     """
     try:
@@ -72,7 +89,8 @@ def read_cache(path: str, where: str, arrays: bool = True) -> tuple:
             meta = json.loads(str(npz['meta']))
             if not arrays:
                 return meta, None, None
-            return meta, npz['video'], npz['fbank']
+            video, fbank = decode_arrays(npz, meta)
+            return meta, video, fbank
     except Exception as exc:
         raise RuntimeError(f'{where}: cannot read frame cache file {path}: {exc}') from exc
 
@@ -84,26 +102,30 @@ def stale_reason(meta: dict, filenames: Sequence[str], views: Sequence[int],
     Stale: another cache format or fps, a view not cached, or a view file renamed, missing or
     changed (size or mtime) since the cache was built.
     """
-    if meta.get('format') != CACHE_FORMAT:
-        return f"it has cache format {meta.get('format')}, this code reads {CACHE_FORMAT}"
+    if meta.get('format') not in READABLE_FORMATS:
+        return (f"it has cache format {meta.get('format')}, this code reads "
+                f'{READABLE_FORMATS}')
     return sources_stale_reason(meta, meta['fps'], filenames, views, fps, made='cached',
                                 since='the cache was built')
 
 
-def savez_deterministic(f, **arrays: np.ndarray) -> None:
+def savez_deterministic(f, deflated: Sequence[str] = (), **arrays: np.ndarray) -> None:
     """``np.savez`` (same ``.npz`` layout, read by ``np.load``) with fixed zip timestamps.
 
     ``np.savez`` stamps every zip member with the current time, so two builds of the same
-    recording would differ in a few bytes; here equal arrays give equal files.
+    recording would differ in a few bytes; here equal arrays give equal files. The members
+    named in ``deflated`` are zip-deflated, as ``np.savez_compressed`` does.
     """
     with zipfile.ZipFile(f, mode='w', compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, array in arrays.items():
             member = zipfile.ZipInfo(f'{name}.npy', date_time=(1980, 1, 1, 0, 0, 0))
+            if name in deflated:
+                member.compress_type = zipfile.ZIP_DEFLATED
             with zf.open(member, mode='w', force_zip64=True) as out:
                 np.lib.format.write_array(out, np.asanyarray(array), allow_pickle=False)
 
 
-def _write_atomic(path: str, **arrays: np.ndarray) -> None:
+def _write_atomic(path: str, deflated: Sequence[str] = (), **arrays: np.ndarray) -> None:
     """:func:`savez_deterministic` to a temporary name in the same folder, then rename it.
 
     A process killed while writing leaves at most ``{path}.tmp-{pid}``, which no reader opens
@@ -114,7 +136,7 @@ def _write_atomic(path: str, **arrays: np.ndarray) -> None:
     tmp = f'{path}.tmp-{os.getpid()}'
     try:
         with open(tmp, 'wb') as f:
-            savez_deterministic(f, **arrays)
+            savez_deterministic(f, deflated=deflated, **arrays)
         os.replace(tmp, path)
     finally:
         if osp.exists(tmp):
@@ -124,8 +146,9 @@ def _write_atomic(path: str, **arrays: np.ndarray) -> None:
 def build_recording_cache(info: dict, path: str, settings: dict, data_root: str) -> None:
     """Decode one recording (a dataset data info) once and write its cache file ``path``.
 
-    ``settings``: ``fps``, ``resize``, ``num_mel_bins``, ``sample_rate``. Runs the decoding
-    transforms themselves, at every grid frame, so the cache equals their output.
+    ``settings``: ``fps``, ``resize``, ``num_mel_bins``, ``sample_rate`` and the storage
+    settings (:func:`~.frame_cache_formats.storage_settings`). Runs the decoding transforms
+    themselves, at every grid frame, so the cache holds their output.
     """
     # stamped before decoding, so that a file edited during the build reads as stale later
     stamps = [source_stamp(f) for f in info['filenames']]
@@ -141,10 +164,13 @@ def build_recording_cache(info: dict, path: str, settings: dict, data_root: str)
                     FBANK_FLOOR, dtype=np.float32)
     for v, track in enumerate(fbanks):
         fbank[v, :len(track)] = track
+    arrays, deflated, storage = encode_arrays(
+        video, fbank, {k: settings[k] for k in STORAGE_KEYS})
     meta = dict(format=CACHE_FORMAT, recording_id=info['recording_id'], views=info['views'],
                 sources=stamps, num_frames=num_frames, avg_fps=results['avg_fps'],
-                data_root=data_root, ann_file=osp.abspath(info['ann_file']), **settings)
-    _write_atomic(path, video=video, fbank=fbank, meta=np.array(json.dumps(meta)))
+                data_root=data_root, ann_file=osp.abspath(info['ann_file']),
+                **{k: settings[k] for k in _SETTINGS}, **storage)
+    _write_atomic(path, deflated=deflated, **arrays, meta=np.array(json.dumps(meta)))
 
 
 def _up_to_date(path: str, info: dict, settings: dict) -> bool:
@@ -156,7 +182,8 @@ def _up_to_date(path: str, info: dict, settings: dict) -> bool:
         return False  # unreadable: rebuild it
     return (stale_reason(meta, info['filenames'], info['views'], settings['fps']) is None
             and meta['views'] == info['views']
-            and all(meta[k] == settings[k] for k in _SETTINGS))
+            and all(meta[k] == settings[k] for k in _SETTINGS)
+            and meta_storage(meta) == {k: settings[k] for k in STORAGE_KEYS})
 
 
 def _build_job(job: tuple) -> str:
@@ -186,7 +213,8 @@ def _disk_bytes(folder: str) -> int:
 def build_frame_cache(data_root: str, ann_files: Sequence[str], out_dir: str, resize: int = 224,
                       fps: float = 2.5, views: Sequence[int] | None = None,
                       num_mel_bins: int = 128, sample_rate: int = 16000,
-                      workers: int | None = None) -> dict:
+                      workers: int | None = None, frame_format: str = 'raw',
+                      jpeg_quality: int | None = None, fbank_dtype: str = 'float32') -> dict:
     """Write the cache of every recording of ``ann_files`` under ``out_dir`` (module docstring).
 
     Resumable: recordings whose cache file is up to date (same sources, views and settings) are
@@ -201,17 +229,22 @@ def build_frame_cache(data_root: str, ann_files: Sequence[str], out_dir: str, re
         views: 1-based views to cache (default: all views of the entries).
         num_mel_bins, sample_rate: as ``LoadAudioFbank``.
         workers: recordings decoded in parallel (default: one per CPU core).
+        frame_format: ``raw``, ``deflate`` or ``jpeg`` (:mod:`.frame_cache_formats`).
+        jpeg_quality: JPEG quality 1..100 of the ``jpeg`` format (default 90).
+        fbank_dtype: ``float32`` or ``float16``.
 
     Returns:
         dict: ``cache_dir``, ``num_recordings``, ``built``, ``up_to_date``, ``seconds`` (build
-        time), ``disk_bytes`` (size of ``out_dir``).
+        time), ``disk_bytes`` (size of ``out_dir``) and the storage settings ``frame_format``,
+        ``jpeg_quality`` (the one used, None unless jpeg), ``fbank_dtype``.
     """
     from mmengine.utils import track_parallel_progress, track_progress
 
     start = time.perf_counter()
     data_root = osp.abspath(data_root)
     settings = dict(fps=float(fps), resize=int(resize), num_mel_bins=int(num_mel_bins),
-                    sample_rate=int(sample_rate))
+                    sample_rate=int(sample_rate),
+                    **storage_settings(frame_format, jpeg_quality, fbank_dtype))
     infos = _collect_infos(data_root, ann_files, settings['fps'], views)
     jobs = [(info, cache_file(out_dir, info['recording_id']), settings, data_root)
             for info in infos]
@@ -227,4 +260,5 @@ def build_frame_cache(data_root: str, ann_files: Sequence[str], out_dir: str, re
                                     keep_order=False)
     return dict(cache_dir=osp.abspath(out_dir), num_recordings=len(jobs), built=len(todo),
                 up_to_date=len(jobs) - len(todo), seconds=time.perf_counter() - start,
-                disk_bytes=_disk_bytes(out_dir) if osp.isdir(out_dir) else 0)
+                disk_bytes=_disk_bytes(out_dir) if osp.isdir(out_dir) else 0,
+                **{k: settings[k] for k in STORAGE_KEYS})

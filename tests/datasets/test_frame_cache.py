@@ -1,14 +1,19 @@
-"""build_frame_cache: one npz per recording, resumable, atomic, stale files rebuilt."""
+"""build_frame_cache: one npz per recording, resumable, atomic, stale files rebuilt; formats."""
 import json
 import os
 import os.path as osp
 import shutil
+import zipfile
 
 import numpy as np
 import pytest
 
 from mmvicokd.datasets import frame_cache
-from mmvicokd.datasets.frame_cache import build_frame_cache, cache_file, read_cache
+from mmvicokd.datasets.frame_cache import (build_frame_cache, cache_file, read_cache,
+                                           savez_deterministic)
+from mmvicokd.datasets.jpeg_frames import JpegFrames
+from mmvicokd.datasets.multisensor_home_dataset import MultiSensorHomeDataset
+from mmvicokd.datasets.transforms import LoadMultiViewCache
 
 from .fixtures import GREY_STEP, VIEW_COLOURS, write_json, write_recording
 
@@ -144,3 +149,97 @@ def test_unreadable_cache_file_is_rebuilt_and_reported_by_read_cache(root, tmp_p
     assert REC in str(err.value) and path in str(err.value)
     assert _build(root, out)['built'] == 1
     assert read_cache(path, REC)[0]['recording_id'] == REC
+
+
+def _members(path):
+    """Stored (compressed) bytes of each ``.npz`` member."""
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename[:-len('.npy')]: i.compress_size for i in zf.infolist()}
+
+
+def test_jpeg_format_is_recorded_smaller_and_within_tolerance(root, tmp_path):
+    raw, jpeg = str(tmp_path / 'raw'), str(tmp_path / 'jpeg')
+    _build(root, raw)
+    summary = _build(root, jpeg, frame_format='jpeg')
+    assert (summary['frame_format'], summary['jpeg_quality']) == ('jpeg', 90)
+    meta, video, fbank = read_cache(cache_file(jpeg, REC), REC)
+    assert (meta['format'], meta['frame_format'], meta['jpeg_quality'], meta['fbank_dtype']) == (
+        3, 'jpeg', 90, 'float32')
+    assert isinstance(video, JpegFrames) and video.shape == (3, 15, 32, 32, 3)
+    _, raw_video, raw_fbank = read_cache(cache_file(raw, REC), REC)
+    # JPEG is lossy: within a few levels on average, up to 64 on the colour/grey edge (4:2:0
+    # chroma); the regions keep their colours and grey steps
+    diff = np.abs(np.asarray(video).astype(int) - raw_video)
+    assert diff.mean() <= 3 and diff.max() <= 64
+    grey = np.asarray(video)[:, :, :, 20:30].reshape(3, 15, -1).mean(-1) / GREY_STEP
+    np.testing.assert_allclose(grey, np.broadcast_to(4 * np.arange(15), (3, 15)), atol=1)
+    np.testing.assert_array_equal(fbank, raw_fbank)  # float32 fbanks: bitwise
+    # 45 frames of 32 x 32 x 3 = 138,240 bytes raw; their JPEGs take less than a quarter
+    sizes = _members(cache_file(jpeg, REC))
+    assert _members(cache_file(raw, REC))['video'] == 138240 + 128  # + the .npy header
+    assert sizes['video_jpeg'] < 138240 / 4
+    assert osp.getsize(cache_file(jpeg, REC)) < osp.getsize(cache_file(raw, REC))
+
+
+def test_deflate_format_and_float16_fbank(root, tmp_path):
+    raw, small = str(tmp_path / 'raw'), str(tmp_path / 'small')
+    _build(root, raw)
+    _build(root, small, frame_format='deflate', fbank_dtype='float16')
+    meta, video, fbank = read_cache(cache_file(small, REC), REC)
+    assert (meta['frame_format'], meta['jpeg_quality'], meta['fbank_dtype']) == (
+        'deflate', None, 'float16')
+    _, raw_video, raw_fbank = read_cache(cache_file(raw, REC), REC)
+    np.testing.assert_array_equal(video, raw_video)  # deflate is lossless
+    # float16 keeps 11 significant bits: each value within 2**-11 of its magnitude
+    assert fbank.dtype == np.float32 and fbank.shape == raw_fbank.shape
+    assert np.all(np.abs(fbank - raw_fbank) <= np.abs(raw_fbank) * 2 ** -11)
+    # flat test frames deflate to almost nothing; float16 fbanks are half before deflating
+    sizes, raw_sizes = _members(cache_file(small, REC)), _members(cache_file(raw, REC))
+    assert sizes['video'] < raw_sizes['video'] / 10
+    assert sizes['fbank'] < raw_sizes['fbank'] / 2
+
+
+def test_another_format_rebuilds_and_the_same_is_up_to_date(root, tmp_path):
+    out = str(tmp_path / 'cache')
+    _build(root, out)
+    assert _build(root, out, frame_format='jpeg')['built'] == 2
+    assert _build(root, out, frame_format='jpeg', jpeg_quality=90)['up_to_date'] == 2
+    assert _build(root, out, frame_format='jpeg', jpeg_quality=70)['built'] == 2
+    assert _build(root, out, frame_format='jpeg', jpeg_quality=70,
+                  fbank_dtype='float16')['built'] == 2
+    with pytest.raises(ValueError, match='needs frame format jpeg'):
+        _build(root, out, jpeg_quality=70)
+    with pytest.raises(ValueError, match='frame format must be one of'):
+        _build(root, out, frame_format='png')
+
+
+def test_format_2_files_read_as_raw_and_stay_up_to_date(root, tmp_path):
+    out = str(tmp_path / 'cache')
+    _build(root, out)
+    for rec in (REC, 'Home1/01/4-Part1'):  # as the previous code wrote them
+        meta, video, fbank = read_cache(cache_file(out, rec), rec)
+        meta = {k: v for k, v in meta.items() if k not in ('frame_format', 'jpeg_quality',
+                                                           'fbank_dtype')}
+        with open(cache_file(out, rec), 'wb') as f:
+            savez_deterministic(f, video=video, fbank=fbank,
+                                meta=np.array(json.dumps(dict(meta, format=2))))
+    assert _build(root, out)['up_to_date'] == 2
+    assert read_cache(cache_file(out, REC), REC)[1].shape == (3, 15, 32, 32, 3)
+
+
+def test_partial_jpeg_file_is_an_error_naming_it(root, tmp_path):
+    out = str(tmp_path / 'cache')
+    _build(root, out, frame_format='jpeg')
+    path = cache_file(out, REC)
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays['video_jpeg'] = arrays['video_jpeg'][:1000]
+    with open(path, 'wb') as f:
+        savez_deterministic(f, **arrays)
+    with pytest.raises(RuntimeError, match='cannot read frame cache file') as err:
+        read_cache(path, REC)
+    assert path in str(err.value) and 'do not index 45 frames in 1000 bytes' in str(err.value)
+    info = MultiSensorHomeDataset(ann_file='train.json', data_root=root).get_data_info(0)
+    with pytest.raises(RuntimeError, match='partial or corrupt: delete it') as err:
+        LoadMultiViewCache(out)(info)
+    assert REC in str(err.value) and path in str(err.value)

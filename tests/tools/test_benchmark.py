@@ -81,6 +81,26 @@ def test_benchmark_cli_tiny(benchmark, tmp_path, capsys):
     assert cache['rows'][1]['inputs'] == pipe['inputs']
     assert cache['feature_speedup'] == pytest.approx(1 / cache['rows'][2]['ratio'])
 
+    fmt = results['cache_formats']
+    assert [r['name'] for r in fmt['rows']] == [
+        'decode (Home-1 train pipeline)', 'raw', 'deflate', 'jpeg q90', 'jpeg q95',
+        'jpeg q90 + float16 fbank']
+    by_format = {r['name']: r for r in fmt['rows']}
+    for name in ('raw', 'deflate'):  # lossless: the decoded sample itself
+        assert by_format[name]['video_max_abs_diff'] == 0
+        assert by_format[name]['audio_max_abs_diff'] <= 1e-6
+    jpeg, half = by_format['jpeg q90'], by_format['jpeg q90 + float16 fbank']
+    assert 0 < jpeg['video_mean_abs_diff'] <= 8 and jpeg['audio_max_abs_diff'] <= 1e-6
+    # float16 fbank values within 2**-11 of |x| <= 32, then divided by 2 * 4.569
+    assert 0 < half['audio_max_abs_diff'] <= 32 * 2 ** -11 / 9.138
+    raw = by_format['raw']['bytes']
+    assert raw['video'] == 2 * 5 * 224 * 224 * 3 + 128  # 2 views x 5 grid frames + npy header
+    assert jpeg['bytes']['video'] < raw['video'] / 4 and jpeg['bytes_vs_raw'] < 1
+    assert half['bytes']['fbank'] == pytest.approx(raw['fbank'] / 2, rel=0.01)
+    assert by_format['raw']['gb_per_hour'] == pytest.approx(raw['file'] / 2 * 3600 * 5 / 2 / 1e9)
+    assert by_format['raw']['dataset_gb'] == pytest.approx(
+        by_format['raw']['gb_per_hour'] * 5250 * 28 / 3600)
+
     mem = results['memory']
     assert [(r['model'], r['setting']) for r in mem['rows']][:4] == [
         ('student', 'float32'), ('student', 'float32 + with_cp'), ('student', 'bf16 autocast'),
@@ -103,6 +123,7 @@ def test_benchmark_cli_tiny(benchmark, tmp_path, capsys):
     report = capsys.readouterr().out
     for title in ('## 1. Video', '## 2. Audio', '## 3. Train pipeline', '## 4. Encoder',
                   '## 5. View-consistency', '## 6. One training sample from the caches',
+                  '## 6b. Frame-cache formats',
                   '## 7. Activation memory', '## 8a. Train step', '## 8b. Train step',
                   '## Ratios (one run) and goals', 'feature-cache sample vs decoded sample',
                   'view-consistency share'):

@@ -1,13 +1,14 @@
-# MultiSensor-Home, Home-1 (DESIGN.md section 2). Point `data_root` at your copy, e.g.
-#   --cfg-options data_root=/data/MultiSensor-Home/Home1
+# MultiSensor-Home, Home-1 (DESIGN.md section 2). Point the run at your copy with one flag,
+#   python tools/train.py CONFIG --data-root /data/MultiSensor-Home/Home1
+# which moves every path derived from `data_root` below (datasets, human masks, caches under it).
 # Human masks come from `tools/extract_human_masks.py` (YOLOv10, COCO person).
 # Decoding dominates training time (DESIGN.md section 8). To decode every recording once instead
-# of every epoch, build the frame cache (frames at 2.5 FPS resized to img_size, whole-track
-# fbanks, uncompressed: about 130 MB per minute of 5-view recording at 224 px):
+# of every epoch, build the frame cache under the data root (frames at 2.5 FPS resized to
+# img_size, whole-track fbanks):
 #   python tools/cache_frames.py --data-root /data/MultiSensor-Home/Home1 \
-#       --ann-file train.json test.json --out /data/MultiSensor-Home/cache_224 --resize 224
+#       --ann-file train.json test.json --out /data/MultiSensor-Home/Home1/cache_224 --resize 224
 # and in both pipelines replace dict(type='MultiViewDecordInit') by
-#   dict(type='LoadMultiViewCache', cache_dir='/data/MultiSensor-Home/cache_224'),
+#   dict(type='LoadMultiViewCache', cache_dir=data_root + '/cache_224'),
 # keeping the other transforms (they slice the cache and give the same arrays).
 dataset_type = 'MultiSensorHomeDataset'
 data_root = 'data/MultiSensor-Home/Home1'
@@ -41,6 +42,13 @@ train_dataloader = dict(
     batch_size=batch_size,
     num_workers=4,
     persistent_workers=True,
+    # Page-locked batches: faster host-to-GPU copies of the ~60 MB samples (asynchronous with
+    # the data preprocessor's non_blocking=True). It matters on GPU hosts only (a CPU-only run
+    # warns and ignores it). Feeding a GPU that takes ~0.5 s per batch of 12 (24 samples/s)
+    # takes ~15 cores decoding (0.61 s per sample), ~2-5 reading the frame cache (0.07-0.11 s
+    # per sample, tools/benchmark.py section 6b, plus the hand-over to the main process):
+    # raise num_workers to what the host has.
+    pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
@@ -53,6 +61,7 @@ val_dataloader = dict(
     batch_size=batch_size,
     num_workers=4,
     persistent_workers=True,
+    pin_memory=True,  # as train_dataloader
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,

@@ -19,7 +19,8 @@ class DecodeMultiViewVideo(BaseTransform):
 
     After :class:`LoadMultiViewCache` (instead of :class:`MultiViewDecordInit`) the frames come
     from the cache: ``imgs = cached_imgs[:, frame_inds]``, the same pixels, since the cache holds
-    this transform's own output at every grid frame.
+    this transform's own output at every grid frame (a ``jpeg``-format cache decodes just these
+    frames here, and gives them within JPEG's loss).
 
     Required keys: ``video_readers``, ``filenames``, ``frame_inds`` (T,), ``fps``, ``avg_fps``
     (V,); or, from

@@ -17,14 +17,18 @@ class LoadMultiViewCache(BaseTransform):
     (names, sizes, mtimes), keeps the rows of the dataset's ``views`` and sets the timing keys
     exactly as :class:`MultiViewDecordInit` would. :class:`SampleMultiViewFrames` then runs
     unchanged, and :class:`DecodeMultiViewVideo` / :class:`LoadAudioFbank` slice the cached
-    arrays at ``frame_inds`` instead of decoding: the pipeline output is the same.
+    arrays at ``frame_inds`` instead of decoding: the pipeline output is the same (bitwise for
+    the ``raw`` and ``deflate`` formats; within JPEG's loss for ``jpeg``). The format is read
+    from the file: no setting here depends on it.
 
     Required keys: ``recording_id``, ``ann_file``, ``filenames`` (V), ``views`` (V), ``fps``.
 
     Added keys:
         - ``total_frames``, ``avg_fps`` (V,), ``duration``, ``num_clip_frames`` (T_full): as
           :class:`MultiViewDecordInit`.
-        - ``cached_imgs``: np.uint8 (V, T_cache, H, W, 3) frames on the grid, T_cache >= T_full.
+        - ``cached_imgs``: np.uint8 (V, T_cache, H, W, 3) frames on the grid, T_cache >= T_full;
+          for a ``jpeg``-format cache a :class:`~mmvicokd.datasets.jpeg_frames.JpegFrames` of
+          that shape, which decodes only the frames :class:`DecodeMultiViewVideo` takes.
         - ``cached_fbank``: np.float32 (V, S, M) whole-track fbanks.
         - ``frame_cache``: dict(file, resize, num_mel_bins, sample_rate, command) describing the
           cache for the later transforms' checks and errors.
@@ -66,7 +70,7 @@ class LoadMultiViewCache(BaseTransform):
                 f"{fbank.shape} do not hold {num_views} views of {timing['num_clip_frames']} "
                 f'grid frames; rebuild it with `{meta_command(meta, self.cache_dir)}`')
         if rows != list(range(num_views)):
-            video, fbank = video[rows], fbank[rows]
+            video, fbank = video.take(rows, axis=0), fbank[rows]
         results.update(timing)
         results['cached_imgs'] = video
         results['cached_fbank'] = fbank

@@ -73,6 +73,21 @@ def test_a_view_subset_reads_the_rows_of_those_views(recording_root, cache_dir):
     np.testing.assert_allclose(cached['audio'], decoded['audio'], rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize('views', [None, [3, 1]])
+def test_jpeg_cache_gives_the_decoded_arrays_within_its_loss(recording_root, tmp_path, views):
+    out = str(tmp_path / 'jpeg')
+    build_frame_cache(recording_root, ['train.json'], out, resize=RESIZE, workers=1,
+                      frame_format='jpeg')
+    kwargs = {} if views is None else dict(views=views)
+    decoded = _run(MultiViewDecordInit(), _info(recording_root, 0, **kwargs))
+    cached = _run(LoadMultiViewCache(out), _info(recording_root, 0, **kwargs))
+    assert cached['imgs'].dtype == np.uint8 and cached['imgs'].shape == decoded['imgs'].shape
+    diff = np.abs(cached['imgs'].astype(int) - decoded['imgs'])
+    assert diff.mean() <= 3 and diff.max() <= 64  # JPEG q90: a few levels, more on edges
+    np.testing.assert_allclose(cached['audio'], decoded['audio'], rtol=1e-6, atol=1e-6)
+    assert 'cached_imgs' not in cached
+
+
 def test_missing_cache_file_names_recording_file_and_command(recording_root, tmp_path):
     info = _info(recording_root, 1)
     with pytest.raises(FileNotFoundError) as err:
