@@ -1,15 +1,15 @@
-# MultiSensor-Home, Home-1 (DESIGN.md section 2). Point the run at your copy with one flag,
+# MultiSensor-Home, Home-1 (docs/design.md section 2). Point the run at your copy with one flag,
 #   python tools/train.py CONFIG --data-root /data/MultiSensor-Home/Home1
 # which moves every path derived from `data_root` below (datasets, human masks, caches under it).
 # Human masks come from `tools/extract_human_masks.py` (YOLOv10, COCO person).
-# Decoding dominates training time (DESIGN.md section 8). To decode every recording once instead
+# Decoding dominates training time (docs/design.md section 8). To decode every recording once instead
 # of every epoch, build the frame cache under the data root (frames at 2.5 FPS resized to
 # img_size, whole-track fbanks):
 #   python tools/cache_frames.py --data-root /data/MultiSensor-Home/Home1 \
-#       --ann-file train.json test.json --out /data/MultiSensor-Home/Home1/cache_224 --resize 224
-# and in both pipelines replace dict(type='MultiViewDecordInit') by
-#   dict(type='LoadMultiViewCache', cache_dir=data_root + '/cache_224'),
-# keeping the other transforms (they slice the cache and give the same arrays).
+#       --ann-file train.json test.json --out /data/MultiSensor-Home/Home1/cache_224 --resize 224 \
+#       --format jpeg --fbank-dtype float16  (42 GB for the data set; raw: 314 GB)
+# and train with --frame-cache /data/MultiSensor-Home/Home1/cache_224, which replaces
+# MultiViewDecordInit by LoadMultiViewCache in every pipeline (docs/reproduce_multisensor_home.md).
 dataset_type = 'MultiSensorHomeDataset'
 data_root = 'data/MultiSensor-Home/Home1'
 ann_file_train = 'train.json'
