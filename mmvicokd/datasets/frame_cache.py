@@ -1,6 +1,6 @@
 """Frames pre-decoded on the 2.5-FPS grid plus whole-track fbanks, one file per recording.
 
-DESIGN.md section 8: decoding dominates training, so :func:`build_frame_cache` decodes every
+docs/design.md section 8: decoding dominates training, so :func:`build_frame_cache` decodes every
 recording once and :class:`~mmvicokd.datasets.transforms.LoadMultiViewCache` reads it back in
 place of :class:`~mmvicokd.datasets.transforms.MultiViewDecordInit`.
 

@@ -1,4 +1,4 @@
-"""Decode the sampled frames of every view, one ``get_batch`` per view (DESIGN.md section 8)."""
+"""Decode the sampled frames of every view, one ``get_batch`` per view (docs/design.md section 8)."""
 import cv2
 import numpy as np
 from mmaction.registry import TRANSFORMS

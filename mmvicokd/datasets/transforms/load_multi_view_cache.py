@@ -1,4 +1,4 @@
-"""Read a recording's pre-decoded frames and fbanks instead of opening its videos (DESIGN.md 8)."""
+"""Read a recording's pre-decoded frames and fbanks instead of opening its videos (docs/design.md 8)."""
 import os.path as osp
 
 from mmaction.registry import TRANSFORMS
