@@ -10,6 +10,7 @@ from mmengine.evaluator import DumpResults, Evaluator
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import autocast
+from mmengine.runner.loops import _parse_losses
 from torch import nn
 from torch.utils.data import DataLoader
 
@@ -78,3 +79,24 @@ class TeacherMetrics:
             self._metrics = {TEACHER_PREFIX + k: v
                              for k, v in self.evaluator.evaluate(size).items()}
         return dict(self._metrics)
+
+
+def run_with_teacher(loop, stage: str) -> Dict[str, object]:
+    """MMEngine's ``ValLoop.run`` / ``TestLoop.run`` (``stage`` 'val' or 'test') with the
+    teacher's cached metrics (``loop.teacher``) merged in before ``after_<stage>_epoch``."""
+    runner = loop.runner
+    runner.call_hook(f'before_{stage}')
+    runner.call_hook(f'before_{stage}_epoch')
+    runner.model.eval()
+    losses = getattr(loop, f'{stage}_loss')
+    losses.clear()
+    for idx, data_batch in enumerate(loop.dataloader):
+        loop.run_iter(idx, data_batch)
+    metrics = loop.evaluator.evaluate(len(loop.dataloader.dataset))
+    if losses:
+        metrics.update(_parse_losses(losses, stage))
+    metrics.update(loop.teacher.metrics())
+    runner.call_hook(f'after_{stage}_epoch', metrics=metrics)
+    runner.call_hook(f'after_{stage}')
+    return metrics
+

@@ -4,10 +4,9 @@ from typing import Dict, List, Union
 from mmaction.registry import LOOPS
 from mmengine.evaluator import Evaluator
 from mmengine.runner import TestLoop
-from mmengine.runner.loops import _parse_losses
 from torch.utils.data import DataLoader
 
-from .teacher_metrics import TeacherMetrics
+from .teacher_metrics import TeacherMetrics, run_with_teacher
 
 
 @LOOPS.register_module()
@@ -34,16 +33,4 @@ class TeacherStudentTestLoop(TestLoop):
 
     def run(self) -> dict:
         """Test the student; add the (cached) teacher metrics; call the hooks."""
-        self.runner.call_hook('before_test')
-        self.runner.call_hook('before_test_epoch')
-        self.runner.model.eval()
-        self.test_loss.clear()
-        for idx, data_batch in enumerate(self.dataloader):
-            self.run_iter(idx, data_batch)
-        metrics = self.evaluator.evaluate(len(self.dataloader.dataset))
-        if self.test_loss:
-            metrics.update(_parse_losses(self.test_loss, 'test'))
-        metrics.update(self.teacher.metrics())
-        self.runner.call_hook('after_test_epoch', metrics=metrics)
-        self.runner.call_hook('after_test')
-        return metrics
+        return run_with_teacher(self, 'test')

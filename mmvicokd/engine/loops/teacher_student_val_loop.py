@@ -4,10 +4,9 @@ from typing import Dict, List, Union
 from mmaction.registry import LOOPS
 from mmengine.evaluator import Evaluator
 from mmengine.runner import ValLoop
-from mmengine.runner.loops import _parse_losses
 from torch.utils.data import DataLoader
 
-from .teacher_metrics import TeacherMetrics
+from .teacher_metrics import TeacherMetrics, run_with_teacher
 
 
 @LOOPS.register_module()
@@ -35,16 +34,4 @@ class TeacherStudentValLoop(ValLoop):
 
     def run(self) -> dict:
         """Validate the student; add the (cached) teacher metrics; call the hooks."""
-        self.runner.call_hook('before_val')
-        self.runner.call_hook('before_val_epoch')
-        self.runner.model.eval()
-        self.val_loss.clear()
-        for idx, data_batch in enumerate(self.dataloader):
-            self.run_iter(idx, data_batch)
-        metrics = self.evaluator.evaluate(len(self.dataloader.dataset))
-        if self.val_loss:
-            metrics.update(_parse_losses(self.val_loss, 'val'))
-        metrics.update(self.teacher.metrics())
-        self.runner.call_hook('after_val_epoch', metrics=metrics)
-        self.runner.call_hook('after_val')
-        return metrics
+        return run_with_teacher(self, 'val')
