@@ -3,8 +3,9 @@
     python tools/demo.py [--work-dir work_dirs/demo]              # make demo: one seed
     python tools/demo.py --full --seeds 0 1 2                      # the synthetic benchmark
 
-1. Generate the synthetic MultiSensor-Home set and its pre-decoded frame cache (both skipped when
-   complete, resumed when interrupted).
+1. Generate the synthetic MultiSensor-Home set and its pre-decoded frame cache, and pre-train the
+   demo's encoders on other synthetic recordings (``tools/pretrain_demo_encoders.py``) (each
+   skipped when complete, resumed when interrupted).
 2. Train and test, with MMEngine's Runner, the configs of ``configs/demo/``: the audio-visual
    teacher (AV_F), then the visual-only Student, LogitKD, CoKD and ViCoKD under frame-level (V_F)
    and sequence-level (V_S) supervision. ``--full`` adds ModalKD, DualKD, the teacher with
@@ -92,9 +93,11 @@ def describe_packed_sample(cfg) -> str:
 
 
 def prepare_data(args) -> None:
-    """Generate the synthetic set and its frame cache where the demo configs expect them."""
+    """Generate the synthetic set and its frame cache where the demo configs expect them, and
+    the pre-trained encoder files the demo teacher's config names."""
     from mmvicokd.datasets.frame_cache import build_frame_cache
     from mmvicokd.datasets.synthetic import generate_synthetic_dataset
+    from mmvicokd.demo.pretraining import ensure_demo_encoders
     from mmvicokd.demo.runs import TEACHER, load_run_config
 
     data = load_run_config(TEACHER.name(args.backbone), 0, args.backbone, args.cfg_options,
@@ -106,6 +109,7 @@ def prepare_data(args) -> None:
     build_frame_cache(summary['data_root'], ['train.json', 'test.json'],
                       data.frame_cache_dir, resize=data.img_size)
     print(f'[demo] packed sample: {describe_packed_sample(data)}')
+    ensure_demo_encoders(data.model)
 
 
 def write_atomic(path: str, text: str) -> None:

@@ -135,15 +135,20 @@ def scene_audio(episode: Episode, rng: np.random.Generator,
     for trick in episode.tricks:
         a, b = trick.start * per_tick, min(n, trick.end * per_tick)
         out[a:b] += synthesise(trick.label, b - a, sample_rate, rng)
-    # Footsteps while the actor moves across the floor (not during actions).
+    steps = 0.08 * _footsteps(n, sample_rate, rng)
+    out += steps * np.repeat(walking(episode), per_tick)[:n]
+    return out
+
+
+def walking(episode: Episode) -> np.ndarray:
+    """(N,) bool per video frame: the actor moves across the floor in the room outside any
+    action, so footsteps sound (:func:`scene_audio`)."""
     moving = np.zeros(episode.num_frames, dtype=bool)
     step = np.hypot(*np.diff(episode.positions, axis=0).T)
     moving[1:] = (step > 0.02) & episode.inside[1:]
     for trick in episode.tricks:
         moving[trick.start:trick.end] = False
-    steps = 0.08 * _footsteps(n, sample_rate, rng)
-    out += steps * np.repeat(moving, per_tick)[:n]
-    return out
+    return moving
 
 
 def view_audio(scene: np.ndarray, episode: Episode, view: int, rng: np.random.Generator,

@@ -102,14 +102,28 @@ def human_mask_scores(episode) -> list:
     return grid.astype(float).tolist()
 
 
-def _render_recording(root: str, index: int, entry: dict, episode, preset: Preset,
-                      seed: int) -> None:
+def render_recording(index: int, episode, preset: Preset, seed: int):
+    """Render recording ``index`` of the set seeded by ``seed``, one view at a time.
+
+    Its random choices (scene sound, per-view brightness and sensor noise) come from one
+    generator seeded by ``(seed, index)``, so a recording renders the same alone or in a set.
+
+    Yields:
+        ``(view, frames, audio)`` for the 0-based views in order: frames (N, height, width, 3)
+        uint8 at ``VIDEO_FPS``, audio (S,) float32 in [-1, 1] at ``SAMPLE_RATE``.
+    """
     rng = np.random.default_rng([seed, index])
     scene = scene_audio(episode, rng, SAMPLE_RATE)
     for view in range(NUM_VIEWS):
         brightness = float(rng.uniform(0.9, 1.1))
         frames = render_view(episode, view, preset.width, preset.height, brightness)
         audio = view_audio(scene, episode, view, rng, SAMPLE_RATE)
+        yield view, frames, audio
+
+
+def _render_recording(root: str, index: int, entry: dict, episode, preset: Preset,
+                      seed: int) -> None:
+    for view, frames, audio in render_recording(index, episode, preset, seed):
         write_av_mp4(os.path.join(root, entry[f'video_url_{view + 1}']), frames, VIDEO_FPS,
                      audio, SAMPLE_RATE)
 
