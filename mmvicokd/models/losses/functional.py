@@ -1,5 +1,6 @@
-"""Loss maths of ViCoKD: Two-way classification loss (Eq. 5) and the distillation and
-view-consistency terms (Eq. 7-10). Plain tensor functions; registered modules wrap them.
+"""Loss maths of ViCoKD: Two-way classification loss (Eq. 5), the distillation and
+view-consistency terms (Eq. 7-10) and the per-view frame loss (ours). Plain tensor functions;
+registered modules wrap them.
 
 Shapes: B batch, V views, T frames, D feature dim, C classes, N rows (samples or frames).
 """
@@ -240,3 +241,41 @@ def view_consistency_stats(probs: torch.Tensor,
         denom = count.clamp(min=1).to(weight.dtype)
         return dict(covisible=count.to(weight.dtype) / both.numel(),
                     weight=(weight * both).sum() / denom, js=(js * both).sum() / denom)
+
+
+def visible_view_frame_loss(view_frame_logits: torch.Tensor, frame_label: torch.Tensor,
+                            human_mask: torch.Tensor, Tp: float = 4.0,
+                            Tn: float = 1.0) -> torch.Tensor:
+    """Two-way loss (Eq. 5's L_F) on each view's own frame readings where it sees a person.
+
+    The per-view readings p_{i,t} that Eq. 9-10 compare get the frame labels of the
+    recording, but only on the (view, frame) pairs whose human mask is set: an action a view
+    cannot see is neither pushed into nor out of that view. The visible pairs of the whole
+    batch form the rows of one :func:`two_way_loss` (as ``loss_frame`` pools the B·T fused
+    frames); visible frames without an action are rows with negatives only.
+
+    Args:
+        view_frame_logits: (B, V, T, C) per-view frame logits.
+        frame_label: (B, T, C) multi-hot frame labels, shared by the views of a recording.
+        human_mask: (B, V, T) bool, a person visible in view v at frame t.
+        Tp: temperature of the positives.
+        Tn: temperature of the negatives.
+
+    Returns:
+        Scalar loss; 0 (still connected to the logits) when no view sees anyone.
+    """
+    if view_frame_logits.ndim != 4:
+        raise ValueError('visible_view_frame_loss expects view_frame_logits (B, V, T, C); got '
+                         f'{tuple(view_frame_logits.shape)}')
+    batch, views, frames, classes = view_frame_logits.shape
+    if frame_label.shape != (batch, frames, classes) or human_mask.shape != (batch, views,
+                                                                              frames):
+        raise ValueError(f'visible_view_frame_loss: view_frame_logits (B, V, T, C) = '
+                         f'{tuple(view_frame_logits.shape)} need frame_label (B, T, C) and '
+                         f'human_mask (B, V, T); got {tuple(frame_label.shape)} and '
+                         f'{tuple(human_mask.shape)}')
+    visible = human_mask.bool()
+    if not visible.any():
+        return view_frame_logits.sum() * 0.0
+    labels = frame_label.unsqueeze(1).expand(-1, views, -1, -1)
+    return two_way_loss(view_frame_logits[visible], labels[visible], Tp, Tn)

@@ -56,6 +56,10 @@ class MultiViewAVRecognizer(BaseModel):
             ``'sequence'`` (V_S: ``loss_seq`` only; the backbone gets ``frame_label=None``).
         consistency_loss: config of ``ViewConsistencyLoss`` (Eq. 10) → ``loss_vc``; needs
             ``human_mask`` on every data sample.
+        view_frame_loss: config of ``ViewFrameLoss`` (ours) → ``loss_view_frame``: the frame
+            labels on each view's own readings ``view_frame_logits`` where its human mask is
+            set; needs ``human_mask`` on every data sample. Like ``loss_frame`` it exists under
+            frame supervision only: with ``supervision='sequence'`` it is not built.
         data_preprocessor: config or module; ``None`` gives ``MultiViewAVDataPreprocessor``.
         init_cfg: MMEngine initialisation config.
     """
@@ -64,6 +68,7 @@ class MultiViewAVRecognizer(BaseModel):
                  audio_encoder: Optional[dict] = None, adapter: Optional[dict] = None,
                  cls_loss: dict = dict(type='TwoWayLoss'), supervision: str = 'frame',
                  consistency_loss: Optional[dict] = None,
+                 view_frame_loss: Optional[dict] = None,
                  data_preprocessor: Optional[Union[dict, nn.Module]] = None,
                  init_cfg: Optional[dict] = None):
         if (audio_encoder is None) == (adapter is None):
@@ -97,6 +102,9 @@ class MultiViewAVRecognizer(BaseModel):
         self.cls_loss = MODELS.build(cls_loss)
         self.consistency_loss = (MODELS.build(consistency_loss)
                                  if consistency_loss is not None else None)
+        self.view_frame_loss = (MODELS.build(view_frame_loss)
+                                if view_frame_loss is not None and supervision == 'frame'
+                                else None)
 
     @property
     def is_teacher(self) -> bool:
@@ -164,9 +172,10 @@ class MultiViewAVRecognizer(BaseModel):
         """(B, V, T) bool if every sample has ``human_mask``, None if none has; else an error."""
         present = ['human_mask' in sample for sample in data_samples]
         if not any(present):
-            if self.consistency_loss is not None:
-                raise KeyError('MultiViewAVRecognizer: consistency_loss needs human_mask on '
-                               'every data sample (LoadHumanMasks), but the batch has none')
+            for name in ('consistency_loss', 'view_frame_loss'):
+                if getattr(self, name) is not None:
+                    raise KeyError(f'MultiViewAVRecognizer: {name} needs human_mask on every '
+                                   'data sample (LoadHumanMasks), but the batch has none')
             return None
         return self._stack(data_samples, 'human_mask', shape, device).bool()
 
@@ -178,8 +187,9 @@ class MultiViewAVRecognizer(BaseModel):
         networks ran in (:mod:`~mmvicokd.models.losses.precision`).
 
         Returns:
-            ``loss_seq``; ``loss_frame`` (frame supervision, on (B·T, C)); the backbone's
-            auxiliary losses; ``loss_vc`` if ``consistency_loss`` is set, with the logged-only
+            ``loss_seq``; ``loss_frame`` (frame supervision, on (B·T, C));
+            ``loss_view_frame`` if ``view_frame_loss`` is set; the backbone's auxiliary
+            losses; ``loss_vc`` if ``consistency_loss`` is set, with the logged-only
             statistics ``vc_covisible`` (fraction of co-visible view-pair frames),
             ``vc_weight`` (their mean confidence weight w) and ``vc_js`` (their mean JS).
         """
@@ -202,8 +212,11 @@ class MultiViewAVRecognizer(BaseModel):
             losses['loss_frame'] = self.cls_loss(feats['frame_logits'].reshape(-1, classes),
                                                  frame_label.reshape(-1, classes))
         human_mask = self._human_mask(data_samples, (views, frames), device)
+        if self.view_frame_loss is not None:
+            losses['loss_view_frame'] = self.view_frame_loss(feats['view_frame_logits'],
+                                                             frame_label, human_mask)
         aux = self.fusion.aux_losses(feats, gt_label, frame_label, human_mask)
-        clash = sorted(set(aux) & {'loss_seq', 'loss_frame', 'loss_vc'})
+        clash = sorted(set(aux) & {'loss_seq', 'loss_frame', 'loss_view_frame', 'loss_vc'})
         if clash:
             raise KeyError(f'MultiViewAVRecognizer: the fusion backbone\'s auxiliary losses '
                            f'reuse the names {clash}')
