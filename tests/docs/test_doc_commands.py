@@ -20,7 +20,7 @@ import pytest
 from .doc_sandbox import DocSandbox
 from .markdown_commands import Command, block_commands, documents, inline_commands
 from ..tools.e2e import REPO
-from ..tools.launch_helpers import free_port, write_srun
+from ..tools.launch_helpers import LAUNCH_VARS, free_port, write_srun
 
 # Tools whose documented runs take minutes to hours: their arguments are parsed, not run.
 PARSE_ONLY = {
@@ -72,7 +72,8 @@ def _run_python(sandbox: DocSandbox, command: Command, parse_only: bool):
 
 
 def _start_bash(sandbox: DocSandbox, command: Command, srun_dir: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(('SLURM_', 'RANK'))}
+    env = {k: v for k, v in os.environ.items()
+           if k not in LAUNCH_VARS and not k.startswith('SLURM_')}
     env.update(PYTHON=sys.executable, OMP_NUM_THREADS='1',
                PATH=srun_dir + os.pathsep + os.environ['PATH'], **command.env)
     return subprocess.Popen(command.argv, cwd=sandbox.cwd, env=env, stdout=subprocess.PIPE,

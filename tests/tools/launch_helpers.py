@@ -42,6 +42,9 @@ sys.exit(max(abs(p.returncode) for p in procs))
 '''
 
 
+# Variables a launcher sets for its processes; a test starts its launches without inherited ones.
+LAUNCH_VARS = ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT')
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -31,10 +31,9 @@ import torch
 from mmvicokd.utils.cpu_dist import export_slurm_env
 
 from .e2e import REPO, dump_config, tiny_config
-from .launch_helpers import free_port, write_srun
+from .launch_helpers import LAUNCH_VARS, free_port, write_srun
 
 METRICS = ('seq_mAP', 'frame_mAP')
-TORCH_VARS = ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT')
 SLURM_VARS = ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID', 'SLURM_NODELIST')
 
 SCONTROL = '''#!/bin/sh
@@ -53,7 +52,7 @@ def _executable(path, text: str) -> str:
 
 
 def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in TORCH_VARS + SLURM_VARS}
+    env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARS + SLURM_VARS}
     return {**env, 'PYTHON': sys.executable, 'OMP_NUM_THREADS': '1', **extra}
 
 
@@ -188,12 +187,21 @@ def test_slurm_scripts_defaults_and_exit_status(tmp_path):
 # torch's variables from srun's: the same as MMEngine's own slurm path sets.
 
 
+def _clear_torch_vars(monkeypatch) -> None:
+    """Unset torch's variables so that the test's end restores their absence (``delenv`` of an
+    unset variable records nothing, and a leaked ``MASTER_ADDR`` would send later launches to
+    a host that does not exist)."""
+    for key in LAUNCH_VARS:
+        monkeypatch.setenv(key, '')
+        monkeypatch.delenv(key)
+
+
 def _mmengine_slurm_env(monkeypatch) -> dict:
     from mmengine.dist import utils as dist_utils
     monkeypatch.setattr(dist_utils.torch.cuda, 'set_device', lambda *a: None)
     monkeypatch.setattr(dist_utils.torch_dist, 'init_process_group', lambda **k: None)
     dist_utils._init_dist_slurm('gloo')
-    return {k: os.environ[k] for k in TORCH_VARS}
+    return {k: os.environ[k] for k in LAUNCH_VARS}
 
 
 @pytest.mark.parametrize('preset', [{}, {'MASTER_ADDR': '10.0.0.9'}, {'MASTER_PORT': '1234'}])
@@ -201,26 +209,24 @@ def _mmengine_slurm_env(monkeypatch) -> dict:
 def test_slurm_env_as_mmengine_sets_it(node_list, preset, monkeypatch, tmp_path):
     _executable(tmp_path / 'scontrol', SCONTROL)
     monkeypatch.setenv('PATH', f'{tmp_path}{os.pathsep}{os.environ["PATH"]}')
-    for key in TORCH_VARS:
-        monkeypatch.delenv(key, raising=False)
+    _clear_torch_vars(monkeypatch)
     slurm = dict(SLURM_PROCID='3', SLURM_NTASKS='4', SLURM_LOCALID='1', SLURM_NODELIST=node_list)
     for key, value in {**slurm, **preset}.items():
         monkeypatch.setenv(key, value)
     expected = _mmengine_slurm_env(monkeypatch)
-    for key in TORCH_VARS:
+    for key in LAUNCH_VARS:
         os.environ.pop(key)
     for key, value in preset.items():
         monkeypatch.setenv(key, value)
     export_slurm_env()
-    assert {k: os.environ[k] for k in TORCH_VARS} == expected
+    assert {k: os.environ[k] for k in LAUNCH_VARS} == expected
     assert expected['RANK'] == '3' and expected['MASTER_ADDR'] == preset.get(
         'MASTER_ADDR', {'node[01-02]': 'node01'}.get(node_list, 'nodeA'))
 
 
 def test_slurm_env_without_scontrol(monkeypatch, tmp_path):
     monkeypatch.setenv('PATH', str(tmp_path))  # no scontrol
-    for key in TORCH_VARS:
-        monkeypatch.delenv(key, raising=False)
+    _clear_torch_vars(monkeypatch)
     monkeypatch.setenv('SLURM_PROCID', '0')
     monkeypatch.setenv('SLURM_NTASKS', '2')
     monkeypatch.setenv('SLURM_NODELIST', 'gpu7,gpu8')

@@ -21,7 +21,7 @@ import torch
 from mmvicokd.datasets.functional import recording_id_from_url
 
 from .e2e import REPO, dump_config, save_random_teacher, tiny_config
-from .launch_helpers import free_port
+from .launch_helpers import LAUNCH_VARS, free_port
 
 METRICS = ('seq_mAP', 'frame_mAP')
 
@@ -147,7 +147,8 @@ def test_extracted_student_tests_like_the_distiller(tiny_set, tmp_path):
 
 
 def _run_dist(script: str, args: list, cwd: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_port()), OMP_NUM_THREADS='1')
+    env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARS}  # none from elsewhere
+    env.update(PYTHON=sys.executable, PORT=str(free_port()), OMP_NUM_THREADS='1')
     proc = subprocess.run(['bash', osp.join(REPO, 'tools', script), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
