@@ -1,13 +1,13 @@
 """Per-view frame loss on the views' own readings where they see a person (ours)."""
 import torch
 from mmaction.registry import MODELS
-from torch import nn
 
 from .functional import visible_view_frame_loss
+from .two_way_loss import TwoWayLoss
 
 
 @MODELS.register_module()
-class ViewFrameLoss(nn.Module):
+class ViewFrameLoss(TwoWayLoss):
     """Two-way loss (Eq. 5's L_F) on ``view_frame_logits`` at the frames each view sees.
 
     Not in the paper: it trains the per-view readings p_{i,t} that view-aware consistency
@@ -16,17 +16,8 @@ class ViewFrameLoss(nn.Module):
     as they are; only the shared CAS classifier and the features below it see the extra
     gradient. See :func:`~mmvicokd.models.losses.functional.visible_view_frame_loss`.
 
-    Args:
-        Tp: temperature of the positives.
-        Tn: temperature of the negatives.
-        loss_weight: factor on the loss.
+    Args: those of :class:`TwoWayLoss` (``Tp``, ``Tn``, ``loss_weight``).
     """
-
-    def __init__(self, Tp: float = 4.0, Tn: float = 1.0, loss_weight: float = 1.0) -> None:
-        super().__init__()
-        self.Tp = Tp
-        self.Tn = Tn
-        self.loss_weight = loss_weight
 
     def forward(self, view_frame_logits: torch.Tensor, frame_label: torch.Tensor,
                 human_mask: torch.Tensor) -> torch.Tensor:
