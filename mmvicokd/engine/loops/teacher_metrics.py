@@ -100,3 +100,13 @@ def run_with_teacher(loop, stage: str) -> Dict[str, object]:
     runner.call_hook(f'after_{stage}')
     return metrics
 
+
+class TeacherLoopMixin:
+    """Mixed into MMEngine's ``ValLoop`` / ``TestLoop``: builds ``self.teacher``
+    (:class:`TeacherMetrics`) on the loop's dataloader and evaluator config."""
+
+    def __init__(self, runner, dataloader, evaluator, fp16: bool = False) -> None:
+        super().__init__(runner, dataloader, evaluator, fp16)
+        self.teacher = TeacherMetrics(runner, self.dataloader, evaluator, fp16,
+                                      type(self).__name__)
+

@@ -1,16 +1,12 @@
 """Validation of a distiller that also reports its frozen teacher, computed once per run."""
-from typing import Dict, List, Union
-
 from mmaction.registry import LOOPS
-from mmengine.evaluator import Evaluator
 from mmengine.runner import ValLoop
-from torch.utils.data import DataLoader
 
-from .teacher_metrics import TeacherMetrics, run_with_teacher
+from .teacher_metrics import TeacherLoopMixin, run_with_teacher
 
 
 @LOOPS.register_module()
-class TeacherStudentValLoop(ValLoop):
+class TeacherStudentValLoop(TeacherLoopMixin, ValLoop):
     """``ValLoop`` whose metrics also hold the teacher's, under ``teacher/`` (``teacher/seq_mAP``).
 
     The student is validated as by MMEngine's ``ValLoop`` (same hooks, same evaluator). The
@@ -25,12 +21,6 @@ class TeacherStudentValLoop(ValLoop):
         evaluator: validation evaluator (object, config or list of configs).
         fp16: validate under autocast (student and teacher).
     """
-
-    def __init__(self, runner, dataloader: Union[DataLoader, Dict],
-                 evaluator: Union[Evaluator, Dict, List], fp16: bool = False) -> None:
-        super().__init__(runner, dataloader, evaluator, fp16)
-        self.teacher = TeacherMetrics(runner, self.dataloader, evaluator, fp16,
-                                      type(self).__name__)
 
     def run(self) -> dict:
         """Validate the student; add the (cached) teacher metrics; call the hooks."""
