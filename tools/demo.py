@@ -2,6 +2,7 @@
 
     python tools/demo.py [--work-dir work_dirs/demo]              # make demo: one seed
     python tools/demo.py --full --seeds 0 1 2                      # the synthetic benchmark
+    python tools/demo.py --study --seeds 0 1 2                     # the evidence study
 
 1. Generate the synthetic MultiSensor-Home set and its pre-decoded frame cache, and pre-train the
    demo's encoders on other synthetic recordings (``tools/pretrain_demo_encoders.py``) (each
@@ -17,6 +18,10 @@
    (``docs/synthetic_benchmark.md``) with the command, the machine and the wall time.
    ``--student-epochs N`` trains every run but the teachers N epochs (a study of the students'
    schedule; its runs have their own work dirs, the teachers are shared).
+   ``--study`` trains the runs of :data:`~mmvicokd.demo.runs.STUDY_RUNS` on the 'study' preset
+   (a test split 5x the demo's) in ``data/synthetic_study`` and ``work_dirs/study``, without
+   the periodic validation, and writes paired bootstrap intervals to
+   ``docs/synthetic_study.md``.
 
 Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/benchmark/seed<k>/`` (other
 seeds) (:mod:`mmvicokd.demo.runs`): a re-run reuses finished runs, tests a finished checkpoint
@@ -39,12 +44,16 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='ViCoKD demo and synthetic benchmark')
     parser.add_argument('--work-dir', default='work_dirs/demo',
                         help='where results.md and results.json go')
-    parser.add_argument('--preset', default='demo', help='synthetic set size preset')
+    parser.add_argument('--preset', default=None,
+                        help="synthetic set size preset (default: 'demo', 'study' with --study)")
     parser.add_argument('--data-seed', type=int, default=0,
                         help='seed of the synthetic set (one set for every training seed)')
     parser.add_argument('--backbone', default='multiasl', help='demo backbone config family')
     parser.add_argument('--full', action='store_true',
                         help='the synthetic benchmark: every method, Table 3 and Table 4 runs')
+    parser.add_argument('--study', action='store_true',
+                        help='the evidence study: STUDY_RUNS on the study preset, paired '
+                        'bootstrap intervals')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='training seeds (the data set is the same for all)')
     parser.add_argument('--finished-only', action='store_true',
@@ -55,11 +64,12 @@ def parse_args(argv=None):
     parser.add_argument('--student-epochs', type=int, default=None,
                         help='train every run but the teachers for this many epochs instead '
                         'of the configs\' (work dirs <config>_<N>e; the teachers are shared)')
-    parser.add_argument('--runs-root', default='work_dirs',
-                        help='folder of the runs\' work dirs')
+    parser.add_argument('--runs-root', default=None,
+                        help='folder of the runs\' work dirs (default: work_dirs, '
+                        'work_dirs/study with --study)')
     parser.add_argument('--data-dir', default=None,
                         help='where the synthetic set and its frame cache go (default: the '
-                        'configs\' data/synthetic)')
+                        'configs\' data/synthetic; data/synthetic_study with --study)')
     parser.add_argument('--jobs', type=int, default=min(2, os.cpu_count() or 1),
                         help='runs trained at once, in that many processes (default: 2, or 1 '
                         'on a 1-core machine); the cores are split between them')
@@ -67,7 +77,29 @@ def parse_args(argv=None):
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, default=None,
                         help='key=value overrides applied to every run (e.g. '
                         'train_cfg.max_epochs=2)')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.study and args.full:
+        parser.error('--study and --full choose different runs; give one of them')
+    return with_defaults(args)
+
+
+def with_defaults(args):
+    """Fill the defaults that depend on ``--study`` (in place; returns ``args``). The study
+    validates only at the end (its test split is 5x the demo's, and nothing reads the
+    curves)."""
+    study = args.study
+    args.preset = args.preset or ('study' if study else 'demo')
+    args.runs_root = args.runs_root or ('work_dirs/study' if study else 'work_dirs')
+    if study:
+        args.data_dir = args.data_dir or 'data/synthetic_study'
+        args.cfg_options = {'train_cfg.val_interval': 10 ** 6, **(args.cfg_options or {})}
+    return args
+
+
+def selected_runs(args):
+    """The runs ``args`` ask for: the demo's, ``--full``'s or ``--study``'s."""
+    from mmvicokd.demo.runs import DEMO_RUNS, FULL_RUNS, STUDY_RUNS
+    return STUDY_RUNS if args.study else FULL_RUNS if args.full else DEMO_RUNS
 
 
 def peak_rss_mib() -> float:
@@ -129,11 +161,11 @@ def main(argv=None):
                                       timing_line)
     from mmvicokd.demo.parallel import (limit_threads, start_helpers, stop_helpers,
                                         threads_per_job, wait_helpers)
-    from mmvicokd.demo.runs import DEMO_RUNS, FULL_RUNS, run_all
+    from mmvicokd.demo.runs import run_all
 
     if args.helper:  # one of --jobs' helper processes: train runs, report nothing
         limit_threads(threads_per_job(args.jobs))
-        run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
+        run_all(selected_runs(args), args.seeds, args.backbone,
                 args.cfg_options, args.runs_root, args.data_dir,
                 student_epochs=args.student_epochs)
         return
@@ -146,7 +178,7 @@ def main(argv=None):
         print(f'[demo] training in {args.jobs} processes, {threads_per_job(args.jobs)} '
               'thread(s) each')
     try:
-        results = run_all(FULL_RUNS if args.full else DEMO_RUNS, args.seeds, args.backbone,
+        results = run_all(selected_runs(args), args.seeds, args.backbone,
                           args.cfg_options, args.runs_root, args.data_dir,
                           finished_only=args.finished_only,
                           student_epochs=args.student_epochs)
@@ -165,9 +197,14 @@ def main(argv=None):
                  json.dumps(results_json(results, wall, peak_rss_mib()), indent=1))
     print('\n' + report)
     print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
-    out = args.out or ('docs/synthetic_benchmark.md' if args.full else None)
-    if out:
-        expected = len(FULL_RUNS if args.full else DEMO_RUNS) * len(args.seeds)
+    expected = len(selected_runs(args)) * len(args.seeds)
+    if args.study:
+        from mmvicokd.demo.study import study_document
+        out = args.out or 'docs/synthetic_study.md'
+        write_atomic(out, study_document(results, command, wall, expected))
+        print(f'[demo] study tables written to {out}')
+    elif args.full or args.out:
+        out = args.out or 'docs/synthetic_benchmark.md'
         write_atomic(out, benchmark_document(results, command, wall, expected))
         print(f'[demo] benchmark tables written to {out}')
 

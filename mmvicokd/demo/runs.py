@@ -17,6 +17,8 @@ from typing import Dict, List, Optional, Sequence
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(REPO, 'configs', 'demo')
 METRICS_FILE = 'test_metrics.json'
+#: every test sample's scores and labels (mmengine's DumpResults), for paired bootstraps
+PREDICTIONS_FILE = 'test_predictions.pkl'
 TIMING_FILE = 'timing.json'
 
 
@@ -43,6 +45,7 @@ def _both(method: str, stem: str, table: str) -> List[DemoRun]:
 
 
 TEACHER = DemoRun('Teacher', 'AV_F', 'teacher_{bb}_synthetic_av_f', 'table1')
+TEACHER_VC = DemoRun('Teacher+VC', 'AV_F', 'teacher_vc_{bb}_synthetic_av_f', 'table3')
 #: ``make demo``: the teacher, then Student, LogitKD, CoKD and ViCoKD under V_F and V_S.
 DEMO_RUNS = [TEACHER, *_both('Student', 'student', 'table1'),
              *_both('LogitKD', 'logitkd', 'table1'), *_both('CoKD', 'cokd', 'table1'),
@@ -51,12 +54,19 @@ DEMO_RUNS = [TEACHER, *_both('Student', 'student', 'table1'),
 #: ablations of Table 4.
 FULL_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
              *_both('DualKD', 'dualkd', 'table1'),
-             DemoRun('Teacher+VC', 'AV_F', 'teacher_vc_{bb}_synthetic_av_f', 'table3'),
+             TEACHER_VC,
              *_both('w/o ConfW', 'vicokd_noconfw', 'table4'),
              *_both('w/o Mask', 'vicokd_nomask', 'table4'),
              *_both('JS→KL', 'vicokd_kl', 'table4'),
              *_both('w/o FD', 'vicokd_nofd', 'table4'),
              *_both('w/o LD', 'vicokd_nold', 'table4')]
+#: ``--study`` (on the 'study' preset): the demo's runs, the teacher with view consistency,
+#: and view consistency studied under V_S: weight 10 and 100, and gradient through w
+#: (``configs/demo/study/``).
+STUDY_RUNS = [*DEMO_RUNS, TEACHER_VC,
+              *(DemoRun(method, 'V_S', f'study/vicokd_{stem}_{{bb}}_synthetic_v_s', 'vc_study')
+                for method, stem in (('ViCoKD VC×10', 'vc10'), ('ViCoKD VC×100', 'vc100'),
+                                     ('ViCoKD w with grad', 'wgrad')))]
 
 
 def work_dir(name: str, seed: int, root: str = 'work_dirs') -> str:
@@ -143,7 +153,8 @@ def train_and_test(cfg, log=print) -> Dict[str, float]:
     """Train (or resume) and test one run with MMEngine's Runner; returns its test metrics.
 
     The metrics are written to ``<work_dir>/test_metrics.json`` (atomically), which marks the
-    run as finished; the wall seconds of this call to ``timing.json`` (a resumed run counts
+    run as finished; the test samples' predictions to ``test_predictions.pkl`` (MMEngine's
+    ``DumpResults``); the wall seconds of this call to ``timing.json`` (a resumed run counts
     only its last part).
     """
     from mmengine.runner import Runner
@@ -154,6 +165,10 @@ def train_and_test(cfg, log=print) -> Dict[str, float]:
         log(f'[demo] {name}: finished before, reusing {metrics_file}')
         with open(metrics_file) as f:
             return json.load(f)
+    evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple)) \
+        else [cfg.test_evaluator]
+    cfg.test_evaluator = [*evaluators, dict(type='DumpResults', out_file_path=osp.join(
+        cfg.work_dir, PREDICTIONS_FILE))]
     ckpt = final_checkpoint(cfg)
     if osp.isfile(ckpt):
         log(f'[demo] {name}: testing the finished checkpoint {ckpt}')

@@ -40,6 +40,7 @@ class Preset:
         min_duration, max_duration: recording length range in whole seconds.
         max_tricks: most labelled actions per recording (at least 1).
         width, height: frame size in pixels (even).
+        ratio: train fraction of the split (the rest is the test split).
     """
 
     num_recordings: int
@@ -48,12 +49,17 @@ class Preset:
     max_tricks: int
     width: int = 96
     height: int = 72
+    ratio: float = 0.7
 
 
 PRESETS = {
     'tiny': Preset(num_recordings=6, min_duration=8, max_duration=10, max_tricks=3),
     'demo': Preset(num_recordings=160, min_duration=12, max_duration=20, max_tricks=3),
     'default': Preset(num_recordings=240, min_duration=16, max_duration=28, max_tricks=3),
+    # the evidence study (tools/demo.py --study): about the demo's 112 training recordings and
+    # a test split 5x the demo's 48, so that paired differences of a few points can be resolved
+    'study': Preset(num_recordings=360, min_duration=12, max_duration=20, max_tricks=3,
+                    ratio=0.32),
 }
 
 
@@ -147,14 +153,15 @@ def _disk_bytes(root: str) -> int:
 
 
 def generate_synthetic_dataset(out_dir: str, preset: str = 'default', seed: int = 0,
-                               ratio: float = 0.7, workers: int | None = None) -> dict:
+                               ratio: float | None = None, workers: int | None = None) -> dict:
     """Write the synthetic set under ``out_dir`` (see the module docstring) and summarise it.
 
     Args:
         out_dir: output folder; the data root is ``out_dir/Home1``.
-        preset: 'tiny' (tests, seconds), 'demo' (``make demo``) or 'default'.
+        preset: 'tiny' (tests, seconds), 'demo' (``make demo``), 'study' (``tools/demo.py
+            --study``) or 'default'.
         seed: seed of every random choice.
-        ratio: train fraction of the 7:3 split.
+        ratio: train fraction of the split; default: the preset's (0.7 but for 'study').
         workers: processes rendering recordings in parallel (default: one per CPU core);
             the output does not depend on it.
 
@@ -171,6 +178,7 @@ def generate_synthetic_dataset(out_dir: str, preset: str = 'default', seed: int 
     if preset not in PRESETS:
         raise ValueError(f'unknown preset {preset!r}; expected one of {sorted(PRESETS)}')
     spec = PRESETS[preset]
+    ratio = spec.ratio if ratio is None else ratio
     root = os.path.join(os.path.abspath(out_dir), HOME)
     summary_file = os.path.join(root, SUMMARY_NAME)
     if os.path.isfile(summary_file):

@@ -164,13 +164,15 @@ def js_divergence(p: torch.Tensor, q: torch.Tensor, eps: float = 1e-8) -> torch.
 
 def view_consistency(probs: torch.Tensor, masks: Optional[torch.Tensor] = None,
                      use_confidence: bool = True, use_mask: bool = True,
-                     divergence: str = 'js') -> torch.Tensor:
+                     divergence: str = 'js', detach_weight: bool = True) -> torch.Tensor:
     """View-aware consistency loss, Eq. 10.
 
     ``1 / (N_pairs * T) * sum_{i<j} sum_t w_t^{ij} m_{i,t} m_{j,t} D(p_{i,t}, p_{j,t})``,
     averaged over the batch, with ``w_t^{ij} = max_c p_{i,t,c} * max_c p_{j,t,c}`` and
-    ``D = JS`` (Eq. 9) or ``KL(p_i || p_j)`` for the ablation. The confidence weight is a
-    constant (no gradient), so the loss cannot be lowered by making the views less confident.
+    ``D = JS`` (Eq. 9) or ``KL(p_i || p_j)`` for the ablation. By default the confidence
+    weight is a constant (no gradient), so the loss cannot be lowered by making the views less
+    confident; the paper does not say, and ``detach_weight=False`` lets gradient flow through
+    w as well (a study switch).
 
     Args:
         probs: (B, V, T, C) per-view class distributions (softmax over C), V >= 2.
@@ -178,6 +180,7 @@ def view_consistency(probs: torch.Tensor, masks: Optional[torch.Tensor] = None,
         use_confidence: weight each pair and frame by ``w``; otherwise ``w = 1``.
         use_mask: count only frames where both views see a person; otherwise all frames.
         divergence: ``'js'`` or ``'kl'``.
+        detach_weight: treat ``w`` as a constant (no gradient through it).
 
     Returns:
         Scalar loss.
@@ -195,7 +198,8 @@ def view_consistency(probs: torch.Tensor, masks: Optional[torch.Tensor] = None,
     else:
         weighted = kl_divergence(p_i, p_j)  # (B, P, T)
     if use_confidence:
-        weighted = weighted * (p_i.amax(dim=-1) * p_j.amax(dim=-1)).detach()
+        weight = p_i.amax(dim=-1) * p_j.amax(dim=-1)
+        weighted = weighted * (weight.detach() if detach_weight else weight)
     if use_mask:
         if masks is None or masks.shape != probs.shape[:3]:
             shape = None if masks is None else tuple(masks.shape)

@@ -18,10 +18,12 @@ class ViewConsistencyLoss(nn.Module):
         use_mask: count only frames where the human masks of both views are set.
         divergence: ``'js'`` (Eq. 9) or ``'kl'`` (ablation).
         loss_weight: factor on the loss.
+        detach_weight: no gradient through w (default; the paper does not say which).
     """
 
     def __init__(self, use_confidence: bool = True, use_mask: bool = True,
-                 divergence: str = 'js', loss_weight: float = 1.0) -> None:
+                 divergence: str = 'js', loss_weight: float = 1.0,
+                 detach_weight: bool = True) -> None:
         super().__init__()
         if divergence not in ('js', 'kl'):
             raise ValueError(f"ViewConsistencyLoss: divergence must be 'js' or 'kl', got "
@@ -30,6 +32,7 @@ class ViewConsistencyLoss(nn.Module):
         self.use_mask = use_mask
         self.divergence = divergence
         self.loss_weight = loss_weight
+        self.detach_weight = detach_weight
 
     def forward(self, view_frame_logits: torch.Tensor,
                 human_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -39,7 +42,8 @@ class ViewConsistencyLoss(nn.Module):
         """
         probs = view_frame_logits.softmax(dim=-1)
         return self.loss_weight * view_consistency(probs, human_mask, self.use_confidence,
-                                                   self.use_mask, self.divergence)
+                                                   self.use_mask, self.divergence,
+                                                   self.detach_weight)
 
     def stats(self, view_frame_logits: torch.Tensor,
               human_mask: Optional[torch.Tensor] = None) -> Dict[str, torch.Tensor]:

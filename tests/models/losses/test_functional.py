@@ -208,6 +208,25 @@ def test_confidence_weight_is_product_of_maxima():
     assert (weighted / plain).item() == pytest.approx(0.5 * 0.75, rel=1e-6)
 
 
+def test_detach_weight_false_adds_the_gradient_through_w():
+    # V=2, T=1, one pair: loss = w * JS with w = max p0 * max p1 = 0.6 * 0.75
+    p0, p1 = [0.6, 0.4], [0.75, 0.25]
+    mid = [(a + b) / 2 for a, b in zip(p0, p1)]
+    js = 0.5 * sum(a * math.log(a / m) for a, m in zip(p0, mid)) + \
+        0.5 * sum(b * math.log(b / m) for b, m in zip(p1, mid))
+    masks = torch.ones(1, 2, 1, dtype=torch.bool)
+    grads = {}
+    for detach in (True, False):
+        probs = torch.tensor([[[p0], [p1]]], requires_grad=True)  # (1, 2, 1, 2)
+        loss = view_consistency(probs, masks, detach_weight=detach)
+        assert loss.item() == pytest.approx(0.6 * 0.75 * js, rel=1e-5)
+        loss.backward()
+        grads[detach] = probs.grad[0, :, 0]
+    # d w / d p0[0] = max p1 = 0.75, d w / d p1[0] = max p0 = 0.6; the rest of w's gradient is 0
+    expected = torch.tensor([[0.75 * js, 0.0], [0.6 * js, 0.0]])
+    assert torch.allclose(grads[False] - grads[True], expected, atol=1e-6)
+
+
 def test_view_consistency_kl_variant():
     probs = torch.tensor([[[[0.5, 0.5]], [[0.75, 0.25]]]])
     masks = torch.ones(1, 2, 1, dtype=torch.bool)
