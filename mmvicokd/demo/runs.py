@@ -65,8 +65,8 @@ FULL_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
 #: (``configs/demo/study/``).
 STUDY_RUNS = [*DEMO_RUNS, TEACHER_VC,
               *(DemoRun(method, 'V_S', f'study/vicokd_{stem}_{{bb}}_synthetic_v_s', 'vc_study')
-                for method, stem in (('ViCoKD VC×10', 'vc10'), ('ViCoKD VC×100', 'vc100'),
-                                     ('ViCoKD w with grad', 'wgrad')))]
+                for method, stem in (('ViCoKD (VC×10)', 'vc10'), ('ViCoKD (VC×100)', 'vc100'),
+                                     ('ViCoKD (w with grad)', 'wgrad')))]
 
 
 def work_dir(name: str, seed: int, root: str = 'work_dirs') -> str:

@@ -12,6 +12,8 @@ The report tools group runs by these fields, never by folder names. The rules fo
   CoKD; CoKD + VC → ViCoKD. The paper's ablations (Table 4) are ViCoKD with one change:
   ``use_confidence=False`` → ``ViCoKD w/o ConfW``, ``use_mask=False`` → ``ViCoKD w/o Mask``,
   ``divergence='kl'`` → ``ViCoKD JS→KL``, no FD → ``ViCoKD w/o FD``, no LD → ``ViCoKD w/o LD``.
+  ViCoKD with other VC settings (the evidence study) lists them: ``loss_weight=10`` →
+  ``ViCoKD (VC×10)``, ``detach_weight=False`` → ``ViCoKD (w with grad)``.
   A distiller without any distillation loss and without VC trains the student alone:
   ``Student``. Any other combination is named after its parts, e.g. ``KD[fd(fusion)]+VC``.
 * setting: ``AV`` (teacher) or ``V`` (student) + ``_F`` (``supervision='frame'``) or ``_S``
@@ -30,9 +32,10 @@ ABLATION_PREFIX = 'ViCoKD '
 TABLE1_METHODS = ('Teacher', 'Student', 'LogitKD', 'ModalKD', 'DualKD', 'CoKD', 'ViCoKD')
 TEACHER, TEACHER_VC = 'Teacher', 'Teacher+VC'
 
-_VC_DEFAULTS = dict(use_confidence=True, use_mask=True, divergence='js')
+_VC_DEFAULTS = dict(use_confidence=True, use_mask=True, divergence='js', detach_weight=True,
+                   loss_weight=1.0)
 _VC_CHANGES = {('use_confidence', False): 'w/o ConfW', ('use_mask', False): 'w/o Mask',
-               ('divergence', 'kl'): 'JS→KL'}
+               ('divergence', 'kl'): 'JS→KL', ('detach_weight', False): 'w with grad'}
 _LD, _FD_ATTN_AV = 'ld', 'fd(attn,av)'
 _KD_METHODS = {
     frozenset([_LD]): 'LogitKD',
@@ -93,7 +96,8 @@ def vc_changes(consistency_loss: Optional[Mapping]) -> Optional[list]:
     for key, default in _VC_DEFAULTS.items():
         value = _get(consistency_loss, key, default)
         if value != default:
-            changes.append(_VC_CHANGES.get((key, value), f'{key}={value}'))
+            fallback = f'VC×{value:g}' if key == 'loss_weight' else f'{key}={value}'
+            changes.append(_VC_CHANGES.get((key, value), fallback))
     return changes
 
 
@@ -133,6 +137,8 @@ def distiller_method(parts: frozenset, changes: Optional[list]) -> str:
             return 'ViCoKD'
         if len(changes) == 1 and changes[0] in ABLATIONS:
             return ABLATION_PREFIX + changes[0]
+        if not set(changes) & set(ABLATIONS):  # a study of VC's weight or its gradient
+            return f'ViCoKD ({", ".join(changes)})'
     elif not changes and parts in _VC_KD_ABLATIONS:
         return ABLATION_PREFIX + _VC_KD_ABLATIONS[parts]
     named = 'KD[' + ' + '.join(sorted(parts)) + ']' if parts else 'Student'

@@ -24,6 +24,11 @@ CASES = [
     ('ablations/vicokd_nofd_multiasl_home1_v_f.py', 'ViCoKD w/o FD', 'V_F', 'MultiASL'),
     ('ablations/vicokd_nold_multiasl_home2_v_f.py', 'ViCoKD w/o LD', 'V_F', 'MultiASL'),
     ('demo/vicokd_multiasl_synthetic_v_s.py', 'ViCoKD', 'V_S', 'MultiASL'),
+    ('demo/study/vicokd_vc10_multiasl_synthetic_v_s.py', 'ViCoKD (VC×10)', 'V_S', 'MultiASL'),
+    ('demo/study/vicokd_vc100_multiasl_synthetic_v_s.py', 'ViCoKD (VC×100)', 'V_S',
+     'MultiASL'),
+    ('demo/study/vicokd_wgrad_multiasl_synthetic_v_s.py', 'ViCoKD (w with grad)', 'V_S',
+     'MultiASL'),
 ]
 
 
