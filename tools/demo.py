@@ -18,10 +18,10 @@
    (``docs/synthetic_benchmark.md``) with the command, the machine and the wall time.
    ``--student-epochs N`` trains every run but the teachers N epochs (a study of the students'
    schedule; its runs have their own work dirs, the teachers are shared).
-   ``--study`` trains the runs of :data:`~mmvicokd.demo.runs.STUDY_RUNS` on the 'study' preset
-   (a test split 5x the demo's) in ``data/synthetic_study`` and ``work_dirs/study``, without
-   the periodic validation, and writes paired bootstrap intervals to
-   ``docs/synthetic_study.md``.
+   ``--study`` trains the runs of ``--full`` and three view-consistency studies on the
+   'study' preset (a test split 5x the demo's) in ``data/synthetic_study`` and
+   ``work_dirs/study``, without the periodic validation, and writes paired bootstrap
+   intervals to ``docs/synthetic_study.md``.
 
 Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/benchmark/seed<k>/`` (other
 seeds) (:mod:`mmvicokd.demo.runs`): a re-run reuses finished runs, tests a finished checkpoint

@@ -60,10 +60,9 @@ FULL_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
              *_both('JS→KL', 'vicokd_kl', 'table4'),
              *_both('w/o FD', 'vicokd_nofd', 'table4'),
              *_both('w/o LD', 'vicokd_nold', 'table4')]
-#: ``--study`` (on the 'study' preset): the demo's runs, the teacher with view consistency,
-#: and view consistency studied under V_S: weight 10 and 100, and gradient through w
-#: (``configs/demo/study/``).
-STUDY_RUNS = [*DEMO_RUNS, TEACHER_VC,
+#: ``--study`` (on the 'study' preset): every run of ``--full``, and view consistency studied
+#: under V_S: weight 10 and 100, and gradient through w (``configs/demo/study/``).
+STUDY_RUNS = [*FULL_RUNS,
               *(DemoRun(method, 'V_S', f'study/vicokd_{stem}_{{bb}}_synthetic_v_s', 'vc_study')
                 for method, stem in (('ViCoKD (VC×10)', 'vc10'), ('ViCoKD (VC×100)', 'vc100'),
                                      ('ViCoKD (w with grad)', 'wgrad')))]

@@ -100,7 +100,31 @@ def paired_difference(runs_a: Sequence[Dict[str, np.ndarray]],
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', RuntimeWarning)
         replicates = np.nanmean(boot, axis=0) * 100.0
+    low, high = percentile_interval(replicates, confidence)
+    return dict(diff=float(np.mean(full)) * 100.0, low=low, high=high, seeds=len(runs_a))
+
+
+def ratio_replicates(numerator: np.ndarray, denominator: np.ndarray,
+                     draws: np.ndarray) -> np.ndarray:
+    """A ratio of per-recording sums (e.g. mean JS over a recording's co-visible frames) on the
+    full test split and on every draw: ``(B + 1,)``, the full split first.
+
+    Args:
+        numerator, denominator: (R,) per-recording sums (a statistic's total and its count).
+        draws: (B, R) recording multiplicities.
+    """
+    numerator = np.asarray(numerator, dtype=np.float64)
+    denominator = np.asarray(denominator, dtype=np.float64)
+    weights = np.concatenate([np.ones((1, numerator.size)), np.asarray(draws, np.float64)])
+    counted = weights @ denominator
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return np.where(counted > 0, (weights @ numerator) / counted, np.nan)
+
+
+def percentile_interval(replicates: np.ndarray, confidence: float = 0.95) -> tuple:
+    """``(low, high)`` percentile interval of bootstrap replicates, ignoring NaN ones."""
     tail = (1.0 - confidence) / 2 * 100.0
-    low, high = np.nanpercentile(replicates, [tail, 100.0 - tail])
-    return dict(diff=float(np.mean(full)) * 100.0, low=float(low), high=float(high),
-                seeds=len(runs_a))
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)
+        low, high = np.nanpercentile(replicates, [tail, 100.0 - tail])
+    return float(low), float(high)

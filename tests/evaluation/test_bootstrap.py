@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from mmvicokd.evaluation.bootstrap import paired_difference, recording_draws, weighted_map
+from mmvicokd.evaluation.bootstrap import (paired_difference, percentile_interval,
+                                           ratio_replicates, recording_draws, weighted_map)
 from mmvicokd.evaluation.functional import multilabel_map
 
 
@@ -88,3 +89,15 @@ def test_paired_difference_refuses_runs_on_other_rows():
                           recording_draws(2, 3))
     with pytest.raises(ValueError, match='same number'):
         paired_difference([], [], recording_draws(2, 3))
+
+
+def test_ratio_replicates_and_interval():
+    # recording 0: JS total 0.3 over 3 frames, recording 1: 0.1 over 1 frame
+    out = ratio_replicates(np.array([0.3, 0.1]), np.array([3.0, 1.0]),
+                           np.array([[2.0, 0.0], [0.0, 2.0], [1.0, 1.0]]))
+    assert out == pytest.approx([0.1, 0.1, 0.1, 0.1])
+    out = ratio_replicates(np.array([0.3, 0.4]), np.array([3.0, 1.0]),
+                           np.array([[2.0, 0.0], [0.0, 2.0]]))
+    assert out == pytest.approx([0.7 / 4, 0.1, 0.4])
+    assert np.isnan(ratio_replicates(np.array([1.0]), np.array([0.0]), np.ones((1, 1)))).all()
+    assert percentile_interval(np.r_[np.arange(101.0), np.nan]) == pytest.approx((2.5, 97.5))
