@@ -14,14 +14,20 @@ mean ± sample std (ddof=1). Written (atomically) to DIR:
 - ``table3.md``: teacher with vs without view-aware consistency (when such runs are given);
 - ``table4.md``: ablations of ViCoKD (when given);
 - ``curves.png``: test sequence-level mAP against epoch (Fig. 3 style), from the validation
-  entries of ``scalars.json``.
+  entries of ``scalars.json``;
+- ``paired.md``: where runs kept their test predictions (``<work_dir>/test_predictions.pkl``:
+  every ``tools/demo.py`` run, or ``tools/test.py CONFIG CKPT --dump
+  <work_dir>/test_predictions.pkl``), each comparison of
+  :data:`mmvicokd.experiments.paired_comparisons.COMPARISONS` as the mean over seeds of the mAP
+  difference with its 95 % paired bootstrap interval over test recordings; a difference is
+  claimed only where the interval excludes 0.
 """
 import argparse
 import os
 import os.path as osp
 import sys
 
-OPTIONAL_OUTPUTS = ('table3.md', 'table4.md', 'curves.png')
+OPTIONAL_OUTPUTS = ('table3.md', 'table4.md', 'curves.png', 'paired.md')
 
 
 def parse_args(argv=None):
@@ -55,6 +61,7 @@ def load_runs(work_dirs):
 def write_report(records, out: str, curve_metric: str = 'seq_mAP') -> dict:
     """Write the tables and the curves of ``records`` to ``out``; returns name → path."""
     from mmvicokd.evaluation.result_tables import runs_table, table1, table3, table4
+    from mmvicokd.experiments.paired_comparisons import paired_markdown
     from mmvicokd.evaluation.run_summary import summarise_runs
     from mmvicokd.visualization.atomic_output import save_figure, write_text
     from mmvicokd.visualization.curves import curves_figure
@@ -66,6 +73,9 @@ def write_report(records, out: str, curve_metric: str = 'seq_mAP') -> dict:
     for name, table in (('table3.md', table3(summaries)), ('table4.md', table4(summaries))):
         if table is not None:
             written[name] = write_text(osp.join(out, name), table)
+    paired = paired_markdown(records)
+    if paired is not None:
+        written['paired.md'] = write_text(osp.join(out, 'paired.md'), paired)
     try:
         figure = curves_figure(summaries, curve_metric)
     except ValueError as err:  # no curve to draw: say so, the tables stand on their own

@@ -91,6 +91,7 @@ def benchmark_document(results: Sequence[dict], command: str, wall_seconds: floa
     from ..evaluation.result_tables import table1, table3, table4
     from ..evaluation.run_logs import load_run
     from ..evaluation.run_summary import summarise_runs
+    from ..experiments.paired_comparisons import paired_markdown
 
     records = [load_run(r['work_dir']) for r in results]
     summaries = summarise_runs(records)
@@ -104,15 +105,18 @@ def benchmark_document(results: Sequence[dict], command: str, wall_seconds: floa
              f'recorded it (`timing.json`; runs of one invocation run one after another, and '
              f'invocations may have run side by side); this invocation took '
              f'{wall_seconds / 60:.1f} min (finished runs are reused).\n',
-             'Test split: the synthetic set\'s 30 %, last epoch, no checkpoint selection. A '
-             'difference is claimed only where it exceeds twice the larger of the two '
-             'standard deviations.\n',
+             'Test split: the synthetic set\'s test recordings, last epoch, no checkpoint '
+             'selection. A difference is claimed only where its 95 % paired bootstrap '
+             'interval over test recordings excludes 0 (below, from the runs\' dumped test '
+             'predictions).\n',
              _demote(table1(summaries))]
     parts += [_demote(table) for table in (table3(summaries), table4(summaries))
               if table is not None]
-    verdicts = differences_section(summaries)
-    if verdicts:
-        parts += ['## Which differences exceed the noise (seq mAP)\n', verdicts]
+    paired = paired_markdown(records)
+    parts.append(_demote(paired) if paired is not None else
+                 '## Paired differences\n\nNo run kept its test predictions '
+                 '(`test_predictions.pkl`), so no difference is claimed; runs of this version '
+                 'of `tools/demo.py` keep them.\n')
     seed0 = [r for r in results if r['seed'] == seeds[0]]
     parts += ['## Per-class AP and loss terms (seed %d)\n' % seeds[0],
               _per_class_section(seed0), _terms_section(seed0)]
@@ -123,29 +127,3 @@ def results_json(results: Sequence[dict], wall_seconds: float, peak_mib: float) 
     """Everything the demo measured, for ``results.json``."""
     return dict(results=list(results), wall_seconds=round(wall_seconds, 1),
                 peak_rss_mib=round(peak_mib), machine=machine_line())
-
-
-#: The comparisons the benchmark states a verdict on: (method, against).
-COMPARISONS = (('LogitKD', 'Student'), ('ModalKD', 'Student'), ('DualKD', 'Student'),
-               ('CoKD', 'Student'), ('ViCoKD', 'Student'), ('ViCoKD', 'CoKD'),
-               ('Teacher+VC', 'Teacher'),
-               *((f'ViCoKD {name}', 'ViCoKD') for name in
-                 ('w/o ConfW', 'w/o Mask', 'JS→KL', 'w/o FD', 'w/o LD')))
-
-
-def differences_section(summaries: Sequence) -> str:
-    """Markdown list: each comparison of :data:`COMPARISONS` per setting, with its seq mAP
-    difference of means, the noise bound 2 x max(std) and the verdict."""
-    index = {(s.info.method, s.info.setting): s for s in summaries}
-    lines = []
-    for method, against in COMPARISONS:
-        for setting in ('AV_F', 'V_F', 'V_S'):
-            a, b = index.get((method, setting)), index.get((against, setting))
-            if a is None or b is None or a.n < 2 or b.n < 2:
-                continue
-            diff = a.mean['seq_mAP'] - b.mean['seq_mAP']
-            noise = 2 * max(a.std['seq_mAP'], b.std['seq_mAP'])
-            verdict = ('exceeds the noise' if abs(diff) > noise else 'within the noise')
-            lines.append(f'- {method} vs {against}, {setting}: {diff:+.2f} seq mAP, '
-                         f'2 x max std = {noise:.2f}: {verdict}')
-    return '\n'.join(lines) + '\n' if lines else ''

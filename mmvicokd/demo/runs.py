@@ -14,11 +14,11 @@ import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
+from ..experiments.predictions import PREDICTIONS_FILE
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG_DIR = osp.join(REPO, 'configs', 'demo')
 METRICS_FILE = 'test_metrics.json'
-#: every test sample's scores and labels (mmengine's DumpResults), for paired bootstraps
-PREDICTIONS_FILE = 'test_predictions.pkl'
 TIMING_FILE = 'timing.json'
 
 

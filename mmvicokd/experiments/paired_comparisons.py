@@ -8,6 +8,8 @@ paired_difference`). A difference is claimed only where the interval excludes 0.
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import os.path as osp
+
 import numpy as np
 
 from ..evaluation.bootstrap import (paired_difference, percentile_interval, ratio_replicates,
@@ -15,7 +17,7 @@ from ..evaluation.bootstrap import (paired_difference, percentile_interval, rati
 from ..evaluation.run_info import ABLATION_PREFIX, ABLATIONS
 from ..utils.benchmark import markdown_table
 from .mechanism import mechanism_sums
-from .predictions import RunPredictions, load_predictions
+from .predictions import PREDICTIONS_FILE, RunPredictions, load_predictions
 
 #: (a, b): a − b is reported wherever both have runs under a setting.
 COMPARISONS: Tuple[Tuple[str, str], ...] = (
@@ -156,3 +158,26 @@ def mechanism_table(rows: Sequence[dict]) -> str:
     return markdown_table(['method', 'setting', 'seeds', *(title for _, title in MECHANISM)],
                           [(r['method'], r['setting'], r['seeds'],
                             *(cell(r, key) for key, _ in MECHANISM)) for r in rows])
+
+
+def paired_markdown(records) -> Optional[str]:
+    """Markdown of the paired comparisons of the runs (``RunRecord`` of
+    :func:`~mmvicokd.evaluation.run_logs.load_run`) that kept their test predictions in
+    ``<work_dir>/test_predictions.pkl``, one table per data set and backbone; None if no run
+    did."""
+    runs_by_data = {}
+    for record in records:
+        path = osp.join(record.work_dir, PREDICTIONS_FILE)
+        if osp.isfile(path):
+            info = record.info
+            runs_by_data.setdefault((info.data, info.backbone), []).append(
+                PredictedRun(info.method, info.setting, info.seed, path))
+    if not runs_by_data:
+        return None
+    parts = ['# Paired differences (mAP points, 95 % paired bootstrap interval over test '
+             'recordings, pooled over seeds)\n']
+    for (data, backbone), runs in runs_by_data.items():
+        rows = comparison_rows(load_groups(runs))
+        parts += [f'## {backbone} on {data or "(no data root)"}\n',
+                  comparison_table(rows) if rows else 'No pair of compared methods.', '']
+    return '\n'.join(parts) + '\n'

@@ -14,6 +14,9 @@ import numpy as np
 
 from ..evaluation.metrics.sample_fields import sample_arrays
 
+#: where a run's work dir keeps its test predictions (``tools/demo.py``; ``tools/test.py CONFIG
+#: CKPT --dump <work_dir>/test_predictions.pkl``), read by ``tools/report.py``
+PREDICTIONS_FILE = 'test_predictions.pkl'
 FIELDS = ('pred_score', 'gt_label', 'pred_frame_score', 'frame_label')
 VIEW_FIELDS = ('pred_view_frame_score', 'human_mask')
 

@@ -98,3 +98,41 @@ def test_report_errors_are_one_clear_message(runs, tmp_path):
     with pytest.raises(SystemExit, match='does not exist'):
         tool('report.py')([str(tmp_path / 'missing'), '--out', str(tmp_path / 'r')])
     assert not osp.exists(tmp_path / 'r' / 'table1.md')
+
+
+def test_report_paired_differences_from_dumped_predictions(runs, tmp_path):
+    """Both runs copied, their predictions dumped by tools/test.py --dump into the work dir:
+    paired.md gives ViCoKD − Student with its interval, and agrees with the runs' mAP."""
+    from mmvicokd.experiments.predictions import PREDICTIONS_FILE
+    dirs = {}
+    for name in ('student', 'vicokd'):
+        dirs[name] = str(tmp_path / name)
+        shutil.copytree(runs[name]['work_dir'], dirs[name])
+        metrics = tool('test.py')([runs[name]['config'], runs[name]['ckpt'], '--work-dir',
+                                   str(tmp_path / f'{name}_test'), '--dump',
+                                   osp.join(dirs[name], PREDICTIONS_FILE)])
+        dirs[name + '_seq'] = metrics['seq_mAP']
+    out = str(tmp_path / 'report')
+    written = tool('report.py')([dirs['student'], dirs['vicokd'], '--out', out])
+    assert 'paired.md' in written
+    with open(osp.join(out, 'paired.md')) as f:
+        text = f.read()
+    (line,) = [row for row in text.splitlines() if row.startswith('| ViCoKD − Student | V_F |')]
+    cells = [c.strip() for c in line.strip('|').split('|')]
+    diff = float(cells[3].split(' [')[0])
+    assert diff == pytest.approx(dirs['vicokd_seq'] - dirs['student_seq'], abs=0.01)
+    low, high = (float(v) for v in cells[3].split(' [')[1].rstrip(']').split(', '))
+    assert low <= diff <= high
+    assert cells[4] in ('a > b', 'a < b', 'not resolved')
+    # the study document of tools/demo.py --study reads the same runs the same way
+    from mmvicokd.demo.study import study_document
+    doc = study_document([dict(work_dir=dirs['student'], seed=0),
+                          dict(work_dir=dirs['vicokd'], seed=0)], 'python tools/demo.py --study',
+                         60.0, 81)
+    assert '2 of the 81 runs finished' in doc
+    assert line in doc  # the same comparison row (same draws)
+    (student_row,) = [row for row in doc.splitlines() if row.startswith('| Student | V_F | 1 |')
+                      and row.count('|') == 6]
+    assert f'{dirs["student_seq"]:.2f}' in student_row
+    mechanism = doc[doc.index('## What each term acts on'):]
+    assert '| ViCoKD | V_F | 1 |' in mechanism
