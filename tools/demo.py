@@ -199,7 +199,11 @@ def main(argv=None):
     print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
     expected = len(selected_runs(args)) * len(args.seeds)
     if args.study:
-        from mmvicokd.demo.study import study_document
+        from mmvicokd.demo.study import measure_feature_gaps, study_document
+        if not args.finished_only:
+            import torch
+            torch.set_num_threads(os.cpu_count() or 1)  # the training processes have ended
+            measure_feature_gaps(results)
         out = args.out or 'docs/synthetic_study.md'
         write_atomic(out, study_document(results, command, wall, expected))
         print(f'[demo] study tables written to {out}')

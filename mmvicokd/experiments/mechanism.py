@@ -9,7 +9,9 @@ The study document shows, per run, the quantities the terms of the paper target:
 * ``kl_teacher``: mean per-frame KL(teacher ‖ student) of the fused frame distributions at
   the temperature tau (what logit distillation, Eq. 8, lowers, without its tau² factor);
 * ``view_top1``: share of the (view, labelled frame) entries with the view's mask set whose
-  per-view top-1 class is true (whether the readings VC compares mean anything).
+  per-view top-1 class is true (whether the readings VC compares mean anything);
+* ``fd_attn``, ``fd_av``, ``adapter_cos``: the student's feature distances to its teacher
+  (:mod:`.feature_gaps`), where they were measured.
 
 Each is returned as per-recording sums ``(numerator (R,), denominator (R,))`` so that a
 bootstrap over recordings can resample it (:func:`~mmvicokd.evaluation.bootstrap.
@@ -21,6 +23,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 
 from ..evaluation.view_readings import top1_hits, visible_view_rows
+from .feature_gaps import GAPS
 from .predictions import RunPredictions
 
 Sums = Tuple[np.ndarray, np.ndarray]
@@ -92,4 +95,8 @@ def mechanism_sums(run: RunPredictions, teacher: Optional[RunPredictions] = None
             target = softmax(logits_of(teacher.frames_of(r)), tau)
             kl[r] = _kl(target, student).sum(), student.shape[0]
         out['kl_teacher'] = (kl[:, 0], kl[:, 1])
+    if run.feature_gaps is not None:
+        for name in GAPS:
+            sums = np.array([run.feature_gaps[rid][name] for rid in run.ids], dtype=np.float64)
+            out[name] = (sums[:, 0], sums[:, 1])
     return out

@@ -29,7 +29,8 @@ COMPARISONS: Tuple[Tuple[str, str], ...] = (
 )
 SETTINGS = ('AV_F', 'V_F', 'V_S')
 MECHANISM = (('js_covisible', 'JS co-visible'), ('js_other', 'JS not co-visible'),
-             ('kl_teacher', 'KL(T‖S) per frame'), ('view_top1', 'per-view top-1 %'))
+             ('kl_teacher', 'KL(T‖S) per frame'), ('view_top1', 'per-view top-1 %'),
+             ('fd_attn', 'FD attn'), ('fd_av', 'FD av'), ('adapter_cos', 'cos(F̂_A, F_A)'))
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def mechanism_table(rows: Sequence[dict]) -> str:
         if key not in row:
             return '–'
         value, low, high = row[key]
-        digits = 1 if key == 'view_top1' else 4
+        digits = 1 if key == 'view_top1' else 2 if key.startswith('fd_') else 4
         return f'{value:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]'
 
     return markdown_table(['method', 'setting', 'seeds', *(title for _, title in MECHANISM)],

@@ -4,11 +4,12 @@
 the work dir) write, per test recording, the data sample's fields: ``recording_id``,
 ``pred_score`` (C,), ``gt_label`` (C,), ``pred_frame_score`` (T, C), ``frame_label`` (T, C),
 ``pred_view_frame_score`` (V, T, C) and ``human_mask`` (V, T). Recordings are put in the order
-of their ids so that two runs on one split line up row for row.
+of their ids so that two runs on one split line up row for row. A student's feature distances
+to its teacher (``tools/analysis_tools/feature_gaps.py``) are read from the same folder.
 """
 import os.path as osp
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional
 
 import numpy as np
 
@@ -33,6 +34,8 @@ class RunPredictions:
         view_scores: R arrays (V, T, C) of per-view sigmoid scores (empty without them).
         human_masks: R arrays (V, T) bool (empty without them).
         source: the file read.
+        feature_gaps: ``{recording id: {statistic: [sum, count]}}`` of
+            ``test_feature_gaps.json`` beside ``source`` (students), None without it.
     """
 
     ids: List[str]
@@ -44,6 +47,7 @@ class RunPredictions:
     view_scores: List[np.ndarray]
     human_masks: List[np.ndarray]
     source: str
+    feature_gaps: Optional[dict] = None
 
     def level(self, level: str) -> dict:
         """``scores``, ``labels`` and ``recording`` rows of ``'seq'`` or ``'frame'`` mAP."""
@@ -94,4 +98,15 @@ def load_predictions(path: str) -> RunPredictions:
         frame_recording=np.repeat(np.arange(len(ids)), lengths),
         view_scores=[r['pred_view_frame_score'] for r in ordered] if has_views else [],
         human_masks=[r['human_mask'].astype(bool) for r in ordered] if has_views else [],
-        source=path)
+        source=path, feature_gaps=_feature_gaps_beside(path, ids))
+
+
+def _feature_gaps_beside(path: str, ids: List[str]) -> Optional[dict]:
+    from .feature_gaps import FEATURE_GAPS_FILE, read_feature_gaps
+    gaps_file = osp.join(osp.dirname(path), FEATURE_GAPS_FILE)
+    if not osp.isfile(gaps_file):
+        return None
+    gaps = read_feature_gaps(gaps_file)
+    if sorted(gaps) != ids:
+        raise ValueError(f'{gaps_file} and {path} hold different recordings')
+    return gaps
