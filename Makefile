@@ -1,7 +1,7 @@
 # make setup: create .venv with the pinned stack (idempotent: redone only when the pins change)
 # make test:  setup + pytest
 # make demo:  setup + the main job on the embedded synthetic data set
-# make benchmark: setup + the synthetic benchmark (every method, Table 3/4, 3 seeds; ~1 h+)
+# make study: setup + the evidence study (every method, Table 3/4, VC variants, 3 seeds; ~1.5 h)
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,7 +16,7 @@ export YOLO_OFFLINE ?= 1
 export YOLO_AUTOINSTALL ?= 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup test demo benchmark clean
+.PHONY: setup test demo study clean
 
 setup: $(STAMP)
 
@@ -33,8 +33,8 @@ test: setup
 demo: setup
 	$(PY) tools/demo.py --work-dir work_dirs/demo
 
-benchmark: setup
-	$(PY) tools/demo.py --full --seeds 0 1 2 --work-dir work_dirs/benchmark_results
+study: setup
+	$(PY) tools/demo.py --study --seeds 0 1 2 --work-dir work_dirs/study_results
 
 clean:
 	rm -rf $(VENV) .cache work_dirs

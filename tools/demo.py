@@ -1,27 +1,27 @@
-"""The main job on the embedded synthetic data set (``make demo``), and the synthetic benchmark.
+"""The main job on the embedded synthetic data set (``make demo``), and the evidence study.
 
     python tools/demo.py [--work-dir work_dirs/demo]              # make demo: one seed
-    python tools/demo.py --full --seeds 0 1 2                      # the synthetic benchmark
-    python tools/demo.py --study --seeds 0 1 2                     # the evidence study
+    python tools/demo.py --study --seeds 0 1 2                     # make study
 
 1. Generate the synthetic MultiSensor-Home set and its pre-decoded frame cache, and pre-train the
    demo's encoders on other synthetic recordings (``tools/pretrain_demo_encoders.py``) (each
    skipped when complete, resumed when interrupted).
 2. Train and test, with MMEngine's Runner, the configs of ``configs/demo/``: the audio-visual
    teacher (AV_F), then the visual-only Student, LogitKD, CoKD and ViCoKD under frame-level (V_F)
-   and sequence-level (V_S) supervision. ``--full`` adds ModalKD, DualKD, the teacher with
-   view-aware consistency (Table 3) and the ablations (Table 4), for every seed of ``--seeds``.
+   and sequence-level (V_S) supervision. ``--study`` adds ModalKD, DualKD, the teacher with
+   view-aware consistency (Table 3), the ablations (Table 4) and three view-consistency
+   variants (weight 10 and 100, gradient through w), for every seed of ``--seeds``, on the
+   'study' preset (a test split 5x the demo's) in ``data/synthetic_study`` and
+   ``work_dirs/study``, without the periodic validation.
 3. Print the sequence-level mAP table (the paper's metric) with the difference from the Student,
    then frame-level mAP, per-class AP of the sound-only classes and every loss term's first and
    last value, and write them to ``<work-dir>/results.md`` (every number in ``results.json``).
-   ``--full`` writes the Tables 1-4 analogues with mean ± std over seeds to ``--out``
-   (``docs/synthetic_benchmark.md``) with the command, the machine and the wall time.
+   ``--study`` then measures the students' feature distances to their teachers and writes
+   the Tables 1-4 analogues (mean ± std over seeds), paired bootstrap intervals of every
+   comparison and what each loss term acts on to ``--out`` (``docs/synthetic_study.md``,
+   :mod:`mmvicokd.demo.study`) with the command, the machine and the wall time.
    ``--student-epochs N`` trains every run but the teachers N epochs (a study of the students'
    schedule; its runs have their own work dirs, the teachers are shared).
-   ``--study`` trains the runs of ``--full`` and three view-consistency studies on the
-   'study' preset (a test split 5x the demo's) in ``data/synthetic_study`` and
-   ``work_dirs/study``, without the periodic validation, and writes paired bootstrap
-   intervals to ``docs/synthetic_study.md``.
 
 Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/benchmark/seed<k>/`` (other
 seeds) (:mod:`mmvicokd.demo.runs`): a re-run reuses finished runs, tests a finished checkpoint
@@ -41,7 +41,7 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 def parse_args(argv=None):
     from mmengine.config import DictAction
-    parser = argparse.ArgumentParser(description='ViCoKD demo and synthetic benchmark')
+    parser = argparse.ArgumentParser(description='ViCoKD demo and evidence study')
     parser.add_argument('--work-dir', default='work_dirs/demo',
                         help='where results.md and results.json go')
     parser.add_argument('--preset', default=None,
@@ -49,18 +49,15 @@ def parse_args(argv=None):
     parser.add_argument('--data-seed', type=int, default=0,
                         help='seed of the synthetic set (one set for every training seed)')
     parser.add_argument('--backbone', default='multiasl', help='demo backbone config family')
-    parser.add_argument('--full', action='store_true',
-                        help='the synthetic benchmark: every method, Table 3 and Table 4 runs')
     parser.add_argument('--study', action='store_true',
-                        help='the evidence study: STUDY_RUNS on the study preset, paired '
-                        'bootstrap intervals')
+                        help='the evidence study: every method, Tables 3 and 4 and the VC '
+                        'variants on the study preset, with paired bootstrap intervals')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0],
                         help='training seeds (the data set is the same for all)')
     parser.add_argument('--finished-only', action='store_true',
                         help='train nothing: tables of the runs that have finished')
     parser.add_argument('--out', default=None,
-                        help='benchmark document (mean ± std over seeds); default with --full: '
-                        'docs/synthetic_benchmark.md')
+                        help='study document; default with --study: docs/synthetic_study.md')
     parser.add_argument('--student-epochs', type=int, default=None,
                         help='train every run but the teachers for this many epochs instead '
                         'of the configs\' (work dirs <config>_<N>e; the teachers are shared)')
@@ -78,8 +75,8 @@ def parse_args(argv=None):
                         help='key=value overrides applied to every run (e.g. '
                         'train_cfg.max_epochs=2)')
     args = parser.parse_args(argv)
-    if args.study and args.full:
-        parser.error('--study and --full choose different runs; give one of them')
+    if args.out and not args.study:
+        parser.error('--out names the study document: give --study too')
     return with_defaults(args)
 
 
@@ -97,9 +94,9 @@ def with_defaults(args):
 
 
 def selected_runs(args):
-    """The runs ``args`` ask for: the demo's, ``--full``'s or ``--study``'s."""
-    from mmvicokd.demo.runs import DEMO_RUNS, FULL_RUNS, STUDY_RUNS
-    return STUDY_RUNS if args.study else FULL_RUNS if args.full else DEMO_RUNS
+    """The runs ``args`` ask for: the demo's or ``--study``'s."""
+    from mmvicokd.demo.runs import DEMO_RUNS, STUDY_RUNS
+    return STUDY_RUNS if args.study else DEMO_RUNS
 
 
 def peak_rss_mib() -> float:
@@ -157,8 +154,7 @@ def main(argv=None):
     command = 'python tools/demo.py ' + ' '.join(map(shlex.quote, argv_list))
     start = time.time()
     os.chdir(REPO)
-    from mmvicokd.demo.report import (benchmark_document, demo_report, results_json,
-                                      timing_line)
+    from mmvicokd.demo.report import demo_report, results_json, timing_line
     from mmvicokd.demo.parallel import (limit_threads, start_helpers, stop_helpers,
                                         threads_per_job, wait_helpers)
     from mmvicokd.demo.runs import run_all
@@ -197,8 +193,8 @@ def main(argv=None):
                  json.dumps(results_json(results, wall, peak_rss_mib()), indent=1))
     print('\n' + report)
     print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
-    expected = len(selected_runs(args)) * len(args.seeds)
     if args.study:
+        expected = len(selected_runs(args)) * len(args.seeds)
         from mmvicokd.demo.study import measure_feature_gaps, study_document
         if not args.finished_only:
             import torch
@@ -207,10 +203,6 @@ def main(argv=None):
         out = args.out or 'docs/synthetic_study.md'
         write_atomic(out, study_document(results, command, wall, expected))
         print(f'[demo] study tables written to {out}')
-    elif args.full or args.out:
-        out = args.out or 'docs/synthetic_benchmark.md'
-        write_atomic(out, benchmark_document(results, command, wall, expected))
-        print(f'[demo] benchmark tables written to {out}')
 
 
 if __name__ == '__main__':

@@ -1,10 +1,9 @@
-"""The texts ``tools/demo.py`` prints and writes: the demo's results and the synthetic
-benchmark's document (paper Tables 1-4 analogues with mean ± std over seeds)."""
+"""The texts ``tools/demo.py`` prints and writes for one seed: Table 1, per-class AP of the
+sound-only classes, the loss terms and the timing (the study's document: :mod:`.study`)."""
 import os.path as osp
 import platform
 from typing import Dict, Sequence
 
-from ..evaluation.report import kd_table
 from .summary import loss_trajectory, per_class_table, sound_only_classes, terms_table
 
 #: Runs whose loss terms the demo shows: the teacher and every student with distillation.
@@ -22,7 +21,7 @@ def machine_line() -> str:
             f'torch threads {torch.get_num_threads()}')
 
 
-def _per_class_section(results: Sequence[dict]) -> str:
+def per_class_section(results: Sequence[dict]) -> str:
     teacher = [r for r in results if r['method'] == 'Teacher']
     students = [r for r in results if r['method'] in ('Student', 'CoKD', 'ViCoKD', 'LogitKD')]
     rows = teacher + students
@@ -34,7 +33,7 @@ def _per_class_section(results: Sequence[dict]) -> str:
             + per_class_table(rows, sound_only_classes()) + '\n')
 
 
-def _terms_section(results: Sequence[dict]) -> str:
+def terms_section(results: Sequence[dict]) -> str:
     trajectories = {}
     for res in results:
         if res['method'] in _TERMS_OF and osp.isdir(res['work_dir']):
@@ -65,62 +64,22 @@ def timing_line(results: Sequence[dict], wall_seconds: float, peak_mib: float,
 def demo_report(results: Sequence[dict], backbone: str, closing: str) -> str:
     """Markdown of one demo (one seed): Table 1 (seq mAP, then frame mAP), per-class AP of
     the sound-only classes, the loss terms, and ``closing`` (:func:`timing_line`)."""
-    table_rows = [r for r in results if r['table'] == 'table1']
+    from ..evaluation.result_tables import table1
+    from ..evaluation.run_logs import load_run
+    from ..evaluation.run_summary import summarise_runs
+
+    records = [load_run(r['work_dir']) for r in results if r['table'] == 'table1']
     parts = [f'# ViCoKD demo: {backbone} on the synthetic MultiSensor-Home set\n',
-             'Sequence-level mAP (%, the paper\'s metric), difference from the Student in '
-             'parentheses:\n', kd_table(table_rows, metric='seq_mAP') + '\n',
-             'Frame-level mAP (%):\n', kd_table(table_rows, metric='frame_mAP') + '\n',
-             _per_class_section(results), _terms_section(results),
+             demote(table1(summarise_runs(records))),
+             per_class_section(results), terms_section(results),
              closing + '\n']
     return '\n'.join(p for p in parts if p)
 
 
-def _demote(markdown: str) -> str:
+def demote(markdown: str) -> str:
     """Headings one level down (the report's tables start at ``#``; the document owns it)."""
     return '\n'.join('#' + line if line.startswith('#') else line
                      for line in markdown.splitlines()) + '\n'
-
-
-def benchmark_document(results: Sequence[dict], command: str, wall_seconds: float,
-                       expected: int) -> str:
-    """Markdown of the synthetic benchmark: Tables 1, 3, 4 with mean ± std over seeds.
-
-    ``expected`` is the number of runs asked for; fewer ``results`` (``--finished-only``) are
-    said so in the header.
-    """
-    from ..evaluation.result_tables import table1, table3, table4
-    from ..evaluation.run_logs import load_run
-    from ..evaluation.run_summary import summarise_runs
-    from ..experiments.paired_comparisons import paired_markdown
-
-    records = [load_run(r['work_dir']) for r in results]
-    summaries = summarise_runs(records)
-    seeds = sorted({r['seed'] for r in results})
-    known = [r['run_seconds'] for r in results if r.get('run_seconds') is not None]
-    parts = ['# Synthetic benchmark (generated; do not edit)\n',
-             f'Made by `{command}` on {machine_line()}: {len(results)} of the {expected} runs '
-             f'({len(seeds)} seeds: {", ".join(map(str, seeds))}) had finished '
-             f'(each cell says over how many seeds, n). Training and testing took '
-             f'{sum(known) / 60:.1f} min of wall time summed over the {len(known)} runs that '
-             f'recorded it (`timing.json`; runs of one invocation run one after another, and '
-             f'invocations may have run side by side); this invocation took '
-             f'{wall_seconds / 60:.1f} min (finished runs are reused).\n',
-             'Test split: the synthetic set\'s test recordings, last epoch, no checkpoint '
-             'selection. A difference is claimed only where its 95 % paired bootstrap '
-             'interval over test recordings excludes 0 (below, from the runs\' dumped test '
-             'predictions).\n',
-             _demote(table1(summaries))]
-    parts += [_demote(table) for table in (table3(summaries), table4(summaries))
-              if table is not None]
-    paired = paired_markdown(records)
-    parts.append(_demote(paired) if paired is not None else
-                 '## Paired differences\n\nNo run kept its test predictions '
-                 '(`test_predictions.pkl`), so no difference is claimed; runs of this version '
-                 'of `tools/demo.py` keep them.\n')
-    seed0 = [r for r in results if r['seed'] == seeds[0]]
-    parts += ['## Per-class AP and loss terms (seed %d)\n' % seeds[0],
-              _per_class_section(seed0), _terms_section(seed0)]
-    return '\n'.join(p for p in parts if p) + '\n'
 
 
 def results_json(results: Sequence[dict], wall_seconds: float, peak_mib: float) -> Dict:

@@ -1,4 +1,4 @@
-"""Which runs the demo and the synthetic benchmark train, where they live, and how one runs.
+"""Which runs the demo and the evidence study train, where they live, and how one runs.
 
 A run is one config of ``configs/demo/`` trained with one seed. Its work dir is
 ``work_dirs/<config name>`` for seed 0 (where ``tools/train.py`` puts it and the distillation
@@ -50,19 +50,17 @@ TEACHER_VC = DemoRun('Teacher+VC', 'AV_F', 'teacher_vc_{bb}_synthetic_av_f', 'ta
 DEMO_RUNS = [TEACHER, *_both('Student', 'student', 'table1'),
              *_both('LogitKD', 'logitkd', 'table1'), *_both('CoKD', 'cokd', 'table1'),
              *_both('ViCoKD', 'vicokd', 'table1')]
-#: ``--full``: every method of Table 1, the teacher with view consistency (Table 3) and the
-#: ablations of Table 4.
-FULL_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
-             *_both('DualKD', 'dualkd', 'table1'),
-             TEACHER_VC,
-             *_both('w/o ConfW', 'vicokd_noconfw', 'table4'),
-             *_both('w/o Mask', 'vicokd_nomask', 'table4'),
-             *_both('JS→KL', 'vicokd_kl', 'table4'),
-             *_both('w/o FD', 'vicokd_nofd', 'table4'),
-             *_both('w/o LD', 'vicokd_nold', 'table4')]
-#: ``--study`` (on the 'study' preset): every run of ``--full``, and view consistency studied
-#: under V_S: weight 10 and 100, and gradient through w (``configs/demo/study/``).
-STUDY_RUNS = [*FULL_RUNS,
+#: ``--study`` (on the 'study' preset): every method of Table 1, the teacher with view
+#: consistency (Table 3), the ablations of Table 4, and view consistency studied under V_S:
+#: weight 10 and 100, and gradient through w (``configs/demo/study/``).
+STUDY_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
+              *_both('DualKD', 'dualkd', 'table1'),
+              TEACHER_VC,
+              *_both('w/o ConfW', 'vicokd_noconfw', 'table4'),
+              *_both('w/o Mask', 'vicokd_nomask', 'table4'),
+              *_both('JS→KL', 'vicokd_kl', 'table4'),
+              *_both('w/o FD', 'vicokd_nofd', 'table4'),
+              *_both('w/o LD', 'vicokd_nold', 'table4'),
               *(DemoRun(method, 'V_S', f'study/vicokd_{stem}_{{bb}}_synthetic_v_s', 'vc_study')
                 for method, stem in (('ViCoKD (VC×10)', 'vc10'), ('ViCoKD (VC×100)', 'vc100'),
                                      ('ViCoKD (w with grad)', 'wgrad')))]

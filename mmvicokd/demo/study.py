@@ -3,13 +3,13 @@ bootstrap differences between methods, and what each loss term acts on."""
 import os.path as osp
 from typing import Sequence
 
+from ..evaluation.result_tables import table1, table3, table4, vc_study_table
 from ..evaluation.run_logs import load_run
 from ..evaluation.run_summary import summarise_runs
 from ..experiments.paired_comparisons import (PredictedRun, comparison_rows, comparison_table,
                                               load_groups, mechanism_rows, mechanism_table)
 from ..experiments.predictions import PREDICTIONS_FILE
-from ..utils.benchmark import markdown_table
-from .report import machine_line
+from .report import demote, machine_line, per_class_section, terms_section
 
 NUM_RESAMPLES = 1000
 #: students whose feature distances to the teacher are measured (what FD and the adapter act
@@ -46,40 +46,36 @@ def measure_feature_gaps(results: Sequence[dict], log=print) -> None:
         write_feature_gaps(gaps, osp.join(run['work_dir'], FEATURE_GAPS_FILE))
 
 
-def _runs_table(summaries) -> str:
-    rows = []
-    for s in summaries:
-        cells = [s.info.method, s.info.setting, s.n]
-        for key in ('seq_mAP', 'frame_mAP'):
-            cells.append(f'{s.mean[key]:.2f} ± {s.std[key]:.2f}' if s.n > 1
-                         else f'{s.mean[key]:.2f}')
-        rows.append(cells)
-    return markdown_table(['method', 'setting', 'seeds', 'seq mAP', 'frame mAP'], rows)
-
-
 def study_document(results: Sequence[dict], command: str, wall_seconds: float,
                    expected: int) -> str:
     """Markdown of the study from ``run_all``'s results (runs described from their dumped
-    configs, compared on their dumped test predictions)."""
+    configs, compared on their dumped test predictions): Tables 1, 3, 4 and the VC study
+    (mean ± std over seeds), the paired differences, what each term acts on, and the
+    per-class AP and loss terms of the first seed."""
     records = [load_run(r['work_dir']) for r in results]
+    summaries = summarise_runs(records)
     runs = [PredictedRun(rec.info.method, rec.info.setting, rec.info.seed,
                          osp.join(rec.work_dir, PREDICTIONS_FILE)) for rec in records]
     groups = load_groups(runs)
     num_test = len(next(iter(next(iter(groups.values())).values())).ids)
     seeds = sorted({r['seed'] for r in results})
+    known = [r['run_seconds'] for r in results if r.get('run_seconds') is not None]
     parts = [
         '# Evidence study on the synthetic set (generated; do not edit)\n',
         f'Made by `{command}` on {machine_line()}: {len(results)} of the {expected} runs '
-        f'finished ({len(seeds)} seeds: {", ".join(map(str, seeds))}); this invocation took '
+        f'finished ({len(seeds)} seeds: {", ".join(map(str, seeds))}). Training and testing '
+        f'took {sum(known) / 60:.1f} min of wall time summed over the {len(known)} runs that '
+        f'recorded it (`timing.json`; two processes train side by side); this invocation took '
         f'{wall_seconds / 60:.1f} min (finished runs are reused). Every run is tested on the '
-        f'same {num_test} test recordings (the \'study\' preset), at its last epoch.\n',
+        f'same {num_test} test recordings at its last epoch, without checkpoint selection.\n',
         'A comparison a − b pairs the runs of a and b seed by seed and gives the mean over '
         'seeds of the mAP difference with a 95 % interval from a paired bootstrap over the test '
         f'recordings ({NUM_RESAMPLES} draws; every seed and both runs scored on the same drawn '
         'recordings; frame mAP takes all frames of the drawn recordings). A difference is '
         'claimed only where its interval excludes 0 (columns "seq" and "frame").\n',
-        '## mAP per method (mean ± std over seeds, %)\n',
-        _runs_table(summarise_runs(records)) + '\n',
+        demote(table1(summaries)),
+        *(demote(table) for table in (table3(summaries), table4(summaries),
+                                      vc_study_table(summaries)) if table is not None),
         '## Paired differences (mAP points)\n',
         comparison_table(comparison_rows(groups, NUM_RESAMPLES)) + '\n',
         '## What each term acts on (test split, mean over seeds [95 % bootstrap interval])\n',
@@ -94,4 +90,7 @@ def study_document(results: Sequence[dict], command: str, wall_seconds: float,
         f'measured for {", ".join(GAP_METHODS)} (`tools/analysis_tools/feature_gaps.py`).\n',
         mechanism_table(mechanism_rows(groups, NUM_RESAMPLES)) + '\n',
     ]
-    return '\n'.join(parts)
+    first = [r for r in results if r['seed'] == seeds[0]]
+    parts += [f'## Per-class AP and loss terms (seed {seeds[0]})\n', per_class_section(first),
+              terms_section(first)]
+    return '\n'.join(p for p in parts if p) + '\n'

@@ -9,13 +9,14 @@ in percent. A cell of n > 1 runs reads ``mean ± std [n=3]`` with the sample sta
   columns of their backbone. Table 3's teachers with VC and Table 4's ablations are left out.
 * Table 3: teacher AV_F ``a → b (±d)`` without (a) and with (b) view-aware consistency, per
   backbone and data root.
-* Table 4: ViCoKD and its ablations per data root and setting, difference from ViCoKD.
+* Table 4: ViCoKD and its ablations per data root and setting, difference from ViCoKD; the
+  same for ViCoKD with other view-consistency weights or gradient (:func:`vc_study_table`).
 """
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 from .run_info import (ABLATION_PREFIX, ABLATIONS, TABLE1_METHODS, TEACHER, TEACHER_VC,
-                       ablation_name)
+                       ablation_name, is_vc_variant)
 from .run_logs import METRICS, TEACHER_METRICS
 from .run_summary import RunSummary
 
@@ -97,8 +98,8 @@ def _table1_block(summaries: Sequence[RunSummary], data: str, metric: str) -> st
 
 def table1(summaries: Sequence[RunSummary]) -> str:
     """Table 1 (with Table 2's mean ± std) as markdown; see the module docstring."""
-    kept = [s for s in summaries
-            if s.info.method != TEACHER_VC and ablation_name(s.info.method) is None]
+    kept = [s for s in summaries if s.info.method != TEACHER_VC and
+            ablation_name(s.info.method) is None and not is_vc_variant(s.info.method)]
     if not kept:
         raise ValueError('no run for Table 1 (only teachers with VC or ablations were given)')
     labels = data_labels(kept)
@@ -148,38 +149,58 @@ def table3(summaries: Sequence[RunSummary]) -> Optional[str]:
     return '\n'.join(parts) + '\n'
 
 
-def table4(summaries: Sequence[RunSummary]) -> Optional[str]:
-    """Table 4 as markdown, or None without any ablation run."""
-    ablated = [s for s in summaries if ablation_name(s.info.method) is not None]
-    if not ablated:
+def _variant_table(summaries: Sequence[RunSummary], variants: Sequence[tuple], heading: str,
+                   intro: str) -> Optional[str]:
+    """ViCoKD and its ``variants`` (``(row label, method)``) per backbone, data root and
+    setting, each with its difference from ViCoKD; None without any variant run."""
+    methods = {method for _, method in variants}
+    varied = [s for s in summaries if s.info.method in methods]
+    if not varied:
         return None
     cells = _index(summaries)
-    labels = data_labels(ablated)
-    backbones = ordered((s.info.backbone for s in ablated), BACKBONE_ORDER)
-    parts = ['# Table 4: ablations of ViCoKD', '',
-             'mAP (%); in parentheses the difference from ViCoKD. w/o ConfW: consistency '
-             'without the confidence weight; w/o Mask: without the human-detection mask; '
-             'JS→KL: KL instead of JS divergence; w/o FD / w/o LD: without feature / logit '
-             'distillation. ' + STD_NOTE]
+    labels = data_labels(varied)
+    backbones = ordered((s.info.backbone for s in varied), BACKBONE_ORDER)
+    parts = [heading, '', intro + ' ' + STD_NOTE]
     for metric, title in METRIC_TITLES:
         parts += ['', f'## {title}']
         for backbone in backbones:
-            mine = [s for s in ablated if s.info.backbone == backbone]
+            mine = [s for s in varied if s.info.backbone == backbone]
             columns = [(d, st) for d in labels for st in ordered(
                 (s.info.setting for s in mine if s.info.data == d), ('V_F', 'V_S'))]
             header = ['Method'] + [f'{labels[d]} {_arrow(st)}' for d, st in columns]
             rows = []
-            for name in ('ViCoKD',) + ABLATIONS:
-                method = name if name == 'ViCoKD' else ABLATION_PREFIX + name
+            for name, method in (('ViCoKD', 'ViCoKD'), *variants):
                 row = [name]
                 for data, setting in columns:
-                    base = (None if name == 'ViCoKD'
+                    base = (None if method == 'ViCoKD'
                             else cells.get((data, backbone, 'ViCoKD', setting)))
                     row.append(format_value(cells.get((data, backbone, method, setting)),
                                             metric, base))
                 rows.append(row)
             parts += ['', f'### {backbone}', '', _markdown(header, rows)]
     return '\n'.join(parts) + '\n'
+
+
+def table4(summaries: Sequence[RunSummary]) -> Optional[str]:
+    """Table 4 as markdown, or None without any ablation run."""
+    return _variant_table(
+        summaries, [(name, ABLATION_PREFIX + name) for name in ABLATIONS],
+        '# Table 4: ablations of ViCoKD',
+        'mAP (%); in parentheses the difference from ViCoKD. w/o ConfW: consistency without '
+        'the confidence weight; w/o Mask: without the human-detection mask; JS→KL: KL instead '
+        'of JS divergence; w/o FD / w/o LD: without feature / logit distillation.')
+
+
+def vc_study_table(summaries: Sequence[RunSummary]) -> Optional[str]:
+    """ViCoKD with other view-consistency settings (this repo's study, not the paper's), or
+    None without such runs."""
+    variants = ordered(s.info.method for s in summaries if is_vc_variant(s.info.method))
+    return _variant_table(
+        summaries, [(method, method) for method in variants],
+        '# View consistency: weight and gradient through w (this repo\'s study)',
+        'mAP (%); in parentheses the difference from ViCoKD (VC weight 1, w without '
+        'gradient). VC×k: the view-consistency loss weighted k; w with grad: gradient through '
+        'the confidence weight w of Eq. 10.')
 
 
 def _cell(metrics: Dict[str, float], key: str) -> str:

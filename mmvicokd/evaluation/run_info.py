@@ -83,6 +83,12 @@ def ablation_name(method: str) -> Optional[str]:
     return None
 
 
+def is_vc_variant(method: str) -> bool:
+    """True for ViCoKD with another view-consistency weight or gradient, e.g.
+    ``'ViCoKD (VC×10)'`` (the evidence study's runs, not the paper's)."""
+    return method.startswith('ViCoKD (')
+
+
 def _get(cfg: Mapping, key: str, default=None):
     value = cfg.get(key, default) if isinstance(cfg, Mapping) else default
     return default if value is None else value
