@@ -45,8 +45,8 @@ Each comparison runs in one process, interleaved, ``--repeats`` times after a wa
 (which also checks that the paths agree); medians and ratios to our path are printed as
 markdown tables (``--json`` also writes them). Torch runs ``--threads`` intra-op threads, 1 by
 default as in a data loader worker: on a shared machine, multi-threaded small ops mostly measure
-how long the other threads wait to be scheduled. Each section lives in ``mmvicokd/benchmarks/``;
-this file is the driver. The ratios the issue asks for close the report, each with its goal.
+how long the other threads wait to be scheduled. Each section lives in
+``mmvicokd/experiments/speed/``; this file is the driver. The ratios the issue asks for close the report, each with its goal.
 """
 import argparse
 import json
@@ -62,18 +62,18 @@ import decord
 import torch
 
 import mmvicokd  # noqa: F401  (registers our transforms and models)
-from mmvicokd.benchmarks.audio import bench_audio
-from mmvicokd.benchmarks.cache_formats import bench_cache_formats
-from mmvicokd.benchmarks.caches import bench_cache_samples
-from mmvicokd.benchmarks.encoder import bench_encoder
-from mmvicokd.benchmarks.memory import bench_memory
-from mmvicokd.benchmarks.pipeline import bench_pipeline
-from mmvicokd.benchmarks.pretrained_step import bench_pretrained_step
-from mmvicokd.benchmarks.recording import GRID_FPS, write_recording
-from mmvicokd.benchmarks.report import format_pretrained_step, format_report
-from mmvicokd.benchmarks.train_step import bench_train_steps
-from mmvicokd.benchmarks.video import bench_video
-from mmvicokd.benchmarks.view_consistency import bench_view_consistency
+from mmvicokd.experiments.speed.audio import bench_audio
+from mmvicokd.experiments.speed.cache_formats import bench_cache_formats
+from mmvicokd.experiments.speed.caches import bench_cache_samples
+from mmvicokd.experiments.speed.encoder import bench_encoder
+from mmvicokd.experiments.speed.memory import bench_memory
+from mmvicokd.experiments.speed.pipeline import bench_pipeline
+from mmvicokd.experiments.speed.pretrained_step import bench_pretrained_step
+from mmvicokd.experiments.speed.recording import GRID_FPS, write_recording
+from mmvicokd.experiments.speed.speed_tables import format_pretrained_step, format_report
+from mmvicokd.experiments.speed.train_step import bench_train_steps
+from mmvicokd.experiments.speed.video import bench_video
+from mmvicokd.experiments.speed.view_consistency import bench_view_consistency
 
 
 def _environment() -> dict:

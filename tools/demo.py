@@ -19,13 +19,13 @@
    ``--study`` then measures the students' feature distances to their teachers and writes
    the Tables 1-4 analogues (mean ± std over seeds), paired bootstrap intervals of every
    comparison and what each loss term acts on to ``--out`` (``docs/synthetic_study.md``,
-   :mod:`mmvicokd.demo.study`) with the command, the machine and the wall time.
+   :mod:`mmvicokd.experiments.demo.study`) with the command, the machine and the wall time.
    ``--student-epochs N`` trains every run but the teachers N epochs (a study of the students'
    schedule; its runs have their own work dirs, the teachers are shared).
 
 Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/benchmark/seed<k>/`` (other
-seeds) (:mod:`mmvicokd.demo.runs`): a re-run reuses finished runs, tests a finished checkpoint
-without metrics, and resumes an interrupted run.
+seeds) (:mod:`mmvicokd.experiments.demo.runs`): a re-run reuses finished runs, tests a finished
+checkpoint without metrics, and resumes an interrupted run.
 """
 import argparse
 import json
@@ -95,7 +95,7 @@ def with_defaults(args):
 
 def selected_runs(args):
     """The runs ``args`` ask for: the demo's or ``--study``'s."""
-    from mmvicokd.demo.runs import DEMO_RUNS, STUDY_RUNS
+    from mmvicokd.experiments.demo.runs import DEMO_RUNS, STUDY_RUNS
     return STUDY_RUNS if args.study else DEMO_RUNS
 
 
@@ -126,8 +126,8 @@ def prepare_data(args) -> None:
     the pre-trained encoder files the demo teacher's config names."""
     from mmvicokd.datasets.frame_cache import build_frame_cache
     from mmvicokd.datasets.synthetic import generate_synthetic_dataset
-    from mmvicokd.demo.pretraining import ensure_demo_encoders
-    from mmvicokd.demo.runs import TEACHER, load_run_config
+    from mmvicokd.experiments.demo.pretraining import ensure_demo_encoders
+    from mmvicokd.experiments.demo.runs import TEACHER, load_run_config
 
     data = load_run_config(TEACHER.name(args.backbone), 0, args.backbone, args.cfg_options,
                            args.runs_root, args.data_dir)
@@ -154,10 +154,10 @@ def main(argv=None):
     command = 'python tools/demo.py ' + ' '.join(map(shlex.quote, argv_list))
     start = time.time()
     os.chdir(REPO)
-    from mmvicokd.demo.report import demo_report, results_json, timing_line
-    from mmvicokd.demo.parallel import (limit_threads, start_helpers, stop_helpers,
-                                        threads_per_job, wait_helpers)
-    from mmvicokd.demo.runs import run_all
+    from mmvicokd.experiments.demo.demo_document import demo_report, results_json, timing_line
+    from mmvicokd.experiments.demo.parallel import (limit_threads, start_helpers, stop_helpers,
+                                                    threads_per_job, wait_helpers)
+    from mmvicokd.experiments.demo.runs import run_all
 
     if args.helper:  # one of --jobs' helper processes: train runs, report nothing
         limit_threads(threads_per_job(args.jobs))
@@ -195,7 +195,7 @@ def main(argv=None):
     print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
     if args.study:
         expected = len(selected_runs(args)) * len(args.seeds)
-        from mmvicokd.demo.study import measure_feature_gaps, study_document
+        from mmvicokd.experiments.demo.study import measure_feature_gaps, study_document
         if not args.finished_only:
             import torch
             torch.set_num_threads(os.cpu_count() or 1)  # the training processes have ended

@@ -5,9 +5,9 @@
 The paper fine-tunes a ViT pre-trained on ImageNet-21k and an AST pre-trained on AudioSet; the
 demo's tiny ViT and AST (the architectures of ``--config``, the demo teacher by default) are
 pre-trained here on a corpus rendered by the synthetic generator with its own seed
-(``mmvicokd.demo.pretraining``): the ViT on what frames show (actor, pose, zone, objects), the
-AST on which sound sources a window holds; not the 16 actions. The files go where the config's
-``visual_encoder.checkpoint`` and ``audio_encoder.checkpoint`` say (or into ``--out`` with the
+(``mmvicokd.experiments.demo.pretraining``): the ViT on what frames show (actor, pose, zone,
+objects), the AST on which sound sources a window holds; not the 16 actions. The files go
+where the config's ``visual_encoder.checkpoint`` and ``audio_encoder.checkpoint`` say (or into ``--out`` with the
 same names): a timm ``.safetensors`` state dict and an AST-repository ``.pth``, read by the real
 loaders; each with a ``.json`` record of how it was made and its held-out scores.
 ``tools/demo.py`` runs this when the files are missing; files up to date are kept, and an
@@ -42,7 +42,7 @@ def main(argv=None):
     from mmengine.config import Config
 
     import mmvicokd  # noqa: F401  (registers the encoders)
-    from mmvicokd.demo.pretraining import ensure_demo_encoders
+    from mmvicokd.experiments.demo.pretraining import ensure_demo_encoders
     start = time.time()
     cfg = Config.fromfile(args.config)
     records = ensure_demo_encoders(cfg.model, args.out)

@@ -4,9 +4,9 @@
 
 Each WORK_DIR is a run's work dir (``tools/train.py``/``tools/test.py``, ``make demo``) or a
 folder of them (e.g. ``work_dirs``). A run is described from its dumped config (method,
-setting, backbone, data root, seed; :mod:`mmvicokd.evaluation.run_info`), never from folder
+setting, backbone, data root, seed; :mod:`mmvicokd.experiments.run_info`), never from folder
 names, and scored from ``test_metrics.json``, else its newest test log, else its last
-validation entry (:mod:`mmvicokd.evaluation.run_logs`). Runs that differ only by seed become
+validation entry (:mod:`mmvicokd.experiments.run_logs`). Runs that differ only by seed become
 mean ± sample std (ddof=1). Written (atomically) to DIR:
 
 - ``table1.md``: methods × settings (× backbones), sequence-level mAP first with the difference
@@ -44,7 +44,7 @@ def load_runs(work_dirs):
     """Every run named by ``work_dirs``, with a progress bar."""
     from mmengine.utils import ProgressBar
 
-    from mmvicokd.evaluation.run_logs import expand_work_dirs, load_run
+    from mmvicokd.experiments.run_logs import expand_work_dirs, load_run
 
     runs, skipped = expand_work_dirs(work_dirs)
     for path in skipped:
@@ -60,9 +60,9 @@ def load_runs(work_dirs):
 
 def write_report(records, out: str, curve_metric: str = 'seq_mAP') -> dict:
     """Write the tables and the curves of ``records`` to ``out``; returns name → path."""
-    from mmvicokd.evaluation.result_tables import runs_table, table1, table3, table4
+    from mmvicokd.experiments.result_tables import runs_table, table1, table3, table4
     from mmvicokd.experiments.paired_comparisons import paired_markdown
-    from mmvicokd.evaluation.run_summary import summarise_runs
+    from mmvicokd.experiments.seed_summary import summarise_runs
     from mmvicokd.visualization.atomic_output import save_figure, write_text
     from mmvicokd.visualization.curves import curves_figure
 

@@ -50,7 +50,7 @@ def visualise(args) -> str:
     from mmvicokd.apis.decoding_steps import decoding_steps
     from mmvicokd.apis.model_loading import load_config, load_recognizer
     from mmvicokd.apis.recording_source import dataset_recording
-    from mmvicokd.evaluation.run_info import describe_run
+    from mmvicokd.experiments.run_info import describe_run
     from mmvicokd.visualization.atomic_output import save_figure
     from mmvicokd.visualization.attention_figure import DPI, attention_grid_figure
 

@@ -6,8 +6,8 @@
 #   trained from scratch);
 # - encoders pre-trained on generic labels (objects, actor, zones; sound sources) of synthetic
 #   recordings the demo never uses, as stand-ins for ImageNet-21k and AudioSet
-#   (mmvicokd/demo/pretraining): teacher / Student V_F / ViCoKD V_F scored 93.5 / 80.3 / 82.8 %
-#   seq mAP against 87.8 / 41.1 / 38.5 % from scratch (seed 0);
+#   (mmvicokd/experiments/demo/pretraining): teacher / Student V_F / ViCoKD V_F scored
+#   93.5 / 80.3 / 82.8 % seq mAP against 87.8 / 41.1 / 38.5 % from scratch (seed 0);
 # - lr 2e-3 with a 3-epoch warm-up, more than the paper's 1e-4: fine-tuning the pre-trained
 #   encoders at 5e-4 scored 93.4 / 79.3 / 80.3 % seq mAP (teacher / Student V_F / ViCoKD V_F,
 #   seed 0) against 93.5 / 80.3 / 82.8 % at 2e-3;

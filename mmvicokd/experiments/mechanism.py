@@ -14,7 +14,7 @@ The study document shows, per run, the quantities the terms of the paper target:
   (:mod:`.feature_gaps`), where they were measured.
 
 Each is returned as per-recording sums ``(numerator (R,), denominator (R,))`` so that a
-bootstrap over recordings can resample it (:func:`~mmvicokd.evaluation.bootstrap.
+bootstrap over recordings can resample it (:func:`~mmvicokd.experiments.bootstrap.
 ratio_replicates`). The dumps hold sigmoid scores; logits are recovered as log(p / (1 - p)),
 with p clipped to [1e-6, 1 - 1e-6].
 """

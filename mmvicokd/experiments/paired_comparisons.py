@@ -2,7 +2,7 @@
 
 A comparison ``a − b`` pairs the runs of methods a and b under one setting seed by seed (the
 seeds both have) and reports the mean over seeds of mAP(a) − mAP(b) with its 95 % paired
-bootstrap interval over test recordings (:func:`~mmvicokd.evaluation.bootstrap.
+bootstrap interval over test recordings (:func:`~mmvicokd.experiments.bootstrap.
 paired_difference`). A difference is claimed only where the interval excludes 0.
 """
 from dataclasses import dataclass
@@ -12,10 +12,9 @@ import os.path as osp
 
 import numpy as np
 
-from ..evaluation.bootstrap import (paired_difference, percentile_interval, ratio_replicates,
-                                    recording_draws)
-from ..evaluation.run_info import ABLATION_PREFIX, ABLATIONS
-from ..utils.benchmark import markdown_table
+from .bootstrap import (paired_difference, percentile_interval, ratio_replicates, recording_draws)
+from .run_info import ABLATION_PREFIX, ABLATIONS
+from .speed.measure import markdown_table
 from .mechanism import mechanism_sums
 from .predictions import PREDICTIONS_FILE, RunPredictions, load_predictions
 
@@ -163,7 +162,7 @@ def mechanism_table(rows: Sequence[dict]) -> str:
 
 def paired_markdown(records) -> Optional[str]:
     """Markdown of the paired comparisons of the runs (``RunRecord`` of
-    :func:`~mmvicokd.evaluation.run_logs.load_run`) that kept their test predictions in
+    :func:`~mmvicokd.experiments.run_logs.load_run`) that kept their test predictions in
     ``<work_dir>/test_predictions.pkl``, one table per data set and backbone; None if no run
     did."""
     runs_by_data = {}

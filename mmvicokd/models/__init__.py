@@ -1,3 +1,4 @@
-"""Models: encoders, cross-modal fusion, backbones, recognizers, distillers, losses."""
-from . import (backbones, data_preprocessors, distillers, encoders, fusion,  # noqa: F401
+"""Models: encoders, cross-modal attention and adapter, backbones, recognizers, distillers,
+losses."""
+from . import (backbones, cross_modal, data_preprocessors, distillers, encoders,  # noqa: F401
                losses, recognizers)

@@ -8,8 +8,8 @@ import runpy
 
 import pytest
 
-from mmvicokd.evaluation.result_tables import runs_table
-from mmvicokd.evaluation.run_logs import load_run
+from mmvicokd.experiments.result_tables import runs_table
+from mmvicokd.experiments.run_logs import load_run
 
 from ..tools.e2e import REPO, dump_config, save_random_teacher, tiny_config
 

@@ -1,5 +1,5 @@
-"""tools/benchmark.py (driver of mmvicokd/benchmarks/) at the smallest sizes: result structure,
-equality checks and the directions memory must move in, no timings."""
+"""tools/benchmark.py (driver of mmvicokd/experiments/speed/) at the smallest sizes: result
+structure, equality checks and the directions memory must move in, no timings."""
 import importlib.util
 import json
 import os
@@ -10,10 +10,10 @@ import sys
 import pytest
 import torch
 
-from mmvicokd.benchmarks.encoder import CHILD_ENV
-from mmvicokd.benchmarks.view_consistency import naive_view_consistency
+from mmvicokd.experiments.speed.encoder import CHILD_ENV
+from mmvicokd.experiments.speed.view_consistency import naive_view_consistency
 from mmvicokd.models.losses.functional import view_consistency
-from mmvicokd.utils.benchmark import markdown_table, ratio_rows, time_interleaved
+from mmvicokd.experiments.speed.measure import markdown_table, ratio_rows, time_interleaved
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -176,7 +176,7 @@ def test_ratio_rows_and_table():
 def test_peak_rss_of_sees_a_large_allocation():
     """In a fresh process (as the docstring asks): inside pytest, memory that earlier tests
     freed but the allocator kept would be reused and not counted (CI saw 5 MiB for 64)."""
-    code = ('import torch; from mmvicokd.utils.benchmark import peak_rss_of; '
+    code = ('import torch; from mmvicokd.experiments.speed.measure import peak_rss_of; '
             'print(peak_rss_of(lambda: torch.empty(16 * 2 ** 20).fill_(1.0)))')
     env = dict(os.environ, **CHILD_ENV)
     out = subprocess.run([sys.executable, '-c', code], env=env, check=True,
@@ -188,7 +188,7 @@ def test_peak_rss_of_sees_a_large_allocation():
 def test_benchmark_pretrained_step_one_block(benchmark, tmp_path, capsys):
     """Section 9 with 1-block encoders (the real widths, 224 px, 5 x 70 frames): every weight
     layout loads through the configs' encoders and a train step gives finite losses."""
-    from mmvicokd.benchmarks.pretrained_step import CASES
+    from mmvicokd.experiments.speed.pretrained_step import CASES
     out = tmp_path / 'results.json'
     assert benchmark.main(['--pretrained-step', '--model-depth', '1', '--threads', '2',
                            '--json', str(out)]) == 0

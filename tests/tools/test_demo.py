@@ -8,9 +8,9 @@ import runpy
 
 import pytest
 
-from mmvicokd.demo.runs import DEMO_RUNS, STUDY_RUNS
+from mmvicokd.experiments.demo.runs import DEMO_RUNS, STUDY_RUNS
 
-from mmvicokd.demo.study import GAP_METHODS
+from mmvicokd.experiments.demo.study import GAP_METHODS
 
 from .e2e import REPO
 

@@ -125,14 +125,14 @@ def test_report_paired_differences_from_dumped_predictions(runs, tmp_path):
     assert low <= diff <= high
     assert cells[4] in ('a > b', 'a < b', 'not resolved')
     # the study document of tools/demo.py --study reads the same runs the same way
-    from mmvicokd.demo.study import study_document
-    doc = study_document([dict(work_dir=dirs['student'], seed=0),
-                          dict(work_dir=dirs['vicokd'], seed=0)], 'python tools/demo.py --study',
-                         60.0, 81)
+    from mmvicokd.experiments.demo.study import study_document
+    results = [dict(method=method, setting='V_F', table='table1', seed=0, work_dir=dirs[name],
+                    metrics=dict(seq_mAP=dirs[name + '_seq']))
+               for method, name in (('Student', 'student'), ('ViCoKD', 'vicokd'))]
+    doc = study_document(results, 'python tools/demo.py --study', 60.0, 81)
     assert '2 of the 81 runs finished' in doc
     assert line in doc  # the same comparison row (same draws)
-    (student_row,) = [row for row in doc.splitlines() if row.startswith('| Student | V_F | 1 |')
-                      and row.count('|') == 6]
-    assert f'{dirs["student_seq"]:.2f}' in student_row
+    table1 = doc[doc.index('## Table 1'):doc.index('## Paired differences')]
+    assert f'| Student | {dirs["student_seq"]:.2f} |' in table1
     mechanism = doc[doc.index('## What each term acts on'):]
     assert '| ViCoKD | V_F | 1 |' in mechanism

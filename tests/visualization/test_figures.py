@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from mmvicokd.evaluation.run_info import RunInfo
-from mmvicokd.evaluation.run_logs import RunRecord
-from mmvicokd.evaluation.run_summary import summarise_runs
+from mmvicokd.experiments.run_info import RunInfo
+from mmvicokd.experiments.run_logs import RunRecord
+from mmvicokd.experiments.seed_summary import summarise_runs
 from mmvicokd.visualization.atomic_output import save_figure, write_text
 from mmvicokd.visualization.attention_figure import (DPI, attention_grid_figure,
                                                      figure_inches, normalise_map)

@@ -15,7 +15,7 @@ from typing import Optional
 import torch
 import torch.nn as nn
 
-from ..fusion.functional import sine_positional_encoding
+from ..cross_modal.functional import sine_positional_encoding
 
 
 class TransformerEncoder(nn.Module):

@@ -156,7 +156,7 @@ def test_longer_window_interpolates_and_frequency_cut_centres():
 def test_benchmark_writers_give_the_hub_and_original_layouts(tmp_path):
     """The real-size benchmark writes AST files with our writers; they must be the layouts
     transformers and the AST repository use (checked against ASTModel)."""
-    from mmvicokd.benchmarks.weight_writers import ast_hub_state, ast_original_state
+    from mmvicokd.experiments.speed.weight_writers import ast_hub_state, ast_original_state
     hf = hf_classifier(max_length=40)
     src = ASTEncoder(embed_dim=WIDTH, depth=DEPTH, num_heads=HEADS, mlp_ratio=HIDDEN / WIDTH,
                      input_tdim=40)

@@ -7,7 +7,7 @@ from safetensors.torch import save_file
 
 import mmvicokd  # noqa: F401  (compat fixes: checkpoint globals)
 from mmaction.registry import MODELS
-from mmvicokd.benchmarks.weight_writers import write_augreg_npz
+from mmvicokd.experiments.speed.weight_writers import write_augreg_npz
 from mmvicokd.models.encoders import TimmViTEncoder
 
 TINY = dict(arch='vit_small_patch32_224', img_size=32, embed_dim=32, depth=1, num_heads=2,

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from mmvicokd.models.encoders import ASTEncoder, TimmViTEncoder
-from mmvicokd.utils.benchmark import saved_tensor_bytes
+from mmvicokd.experiments.speed.measure import saved_tensor_bytes
 
 VIT = dict(arch='vit_small_patch32_224', img_size=32, embed_dim=32, depth=3, num_heads=2,
            patch_size=16)

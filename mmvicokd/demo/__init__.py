@@ -1,1 +1,0 @@
-"""The demo and the synthetic benchmark (``tools/demo.py``): runs, summaries, documents."""

@@ -1,0 +1,37 @@
+"""Run configs of the demo: retiming a run (``--student-epochs``) and where its work dir goes."""
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from mmvicokd.experiments.demo.runs import TEACHER, load_run_config, set_epochs
+
+
+def test_set_epochs_retimes_loop_cosine_and_checkpoint():
+    cfg = Config(dict(
+        train_cfg=dict(max_epochs=10, val_interval=5),
+        param_scheduler=[dict(type='LinearLR', begin=0, end=3),
+                         dict(type='CosineAnnealingLR', T_max=7, begin=3, end=10)],
+        default_hooks=dict(checkpoint=dict(interval=10))))
+    set_epochs(cfg, 30)
+    assert cfg.train_cfg.max_epochs == 30
+    assert cfg.param_scheduler[0].end == 3  # the warm-up keeps its length
+    assert (cfg.param_scheduler[1].end, cfg.param_scheduler[1].T_max) == (30, 27)
+    assert cfg.default_hooks.checkpoint.interval == 30
+    with pytest.raises(ValueError, match='at least 1'):
+        set_epochs(cfg, 0)
+
+
+def test_student_epochs_give_own_work_dir_and_keep_the_teacher():
+    cfg = load_run_config('cokd_multiasl_synthetic_v_f', 1, 'multiasl', root='runs', epochs=30)
+    assert cfg.work_dir == osp.join('runs', 'benchmark', 'seed1',
+                                    'cokd_multiasl_synthetic_v_f_30e')
+    assert cfg.train_cfg.max_epochs == 30
+    assert cfg.param_scheduler[-1].end == 30
+    teacher = load_run_config(TEACHER.name('multiasl'), 1, 'multiasl', root='runs')
+    # the distiller reads the teacher trained with the configs' own schedule
+    assert cfg.model.teacher_ckpt == osp.join(
+        teacher.work_dir, f'epoch_{teacher.train_cfg.max_epochs}.pth')
+    plain = load_run_config('cokd_multiasl_synthetic_v_f', 1, 'multiasl', root='runs')
+    assert plain.work_dir.endswith('cokd_multiasl_synthetic_v_f')
+    assert plain.train_cfg.max_epochs == 10
