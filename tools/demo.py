@@ -28,7 +28,6 @@ seeds) (:mod:`mmvicokd.experiments.demo.runs`): a re-run reuses finished runs, t
 checkpoint without metrics, and resumes an interrupted run.
 """
 import argparse
-import json
 import os
 import os.path as osp
 import resource
@@ -141,13 +140,6 @@ def prepare_data(args) -> None:
     ensure_demo_encoders(data.model)
 
 
-def write_atomic(path: str, text: str) -> None:
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    with open(path + '.tmp', 'w') as f:
-        f.write(text)
-    os.replace(path + '.tmp', path)
-
-
 def main(argv=None):
     args = parse_args(argv)
     argv_list = list(sys.argv[1:] if argv is None else argv)
@@ -158,6 +150,7 @@ def main(argv=None):
     from mmvicokd.experiments.demo.parallel import (limit_threads, start_helpers, stop_helpers,
                                                     threads_per_job, wait_helpers)
     from mmvicokd.experiments.demo.runs import run_all
+    from mmvicokd.utils.atomic_files import write_json, write_text
 
     if args.helper:  # one of --jobs' helper processes: train runs, report nothing
         limit_threads(threads_per_job(args.jobs))
@@ -188,9 +181,9 @@ def main(argv=None):
     first = [r for r in results if r['seed'] == args.seeds[0]]
     report = demo_report(first, args.backbone,
                          timing_line(first, wall, peak_rss_mib(), args.finished_only))
-    write_atomic(osp.join(args.work_dir, 'results.md'), report)
-    write_atomic(osp.join(args.work_dir, 'results.json'),
-                 json.dumps(results_json(results, wall, peak_rss_mib()), indent=1))
+    write_text(osp.join(args.work_dir, 'results.md'), report)
+    write_json(osp.join(args.work_dir, 'results.json'),
+               results_json(results, wall, peak_rss_mib()))
     print('\n' + report)
     print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
     if args.study:
@@ -201,7 +194,7 @@ def main(argv=None):
             torch.set_num_threads(os.cpu_count() or 1)  # the training processes have ended
             measure_feature_gaps(results)
         out = args.out or 'docs/synthetic_study.md'
-        write_atomic(out, study_document(results, command, wall, expected))
+        write_text(out, study_document(results, command, wall, expected))
         print(f'[demo] study tables written to {out}')
 
 

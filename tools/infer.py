@@ -50,7 +50,8 @@ def infer(args) -> dict:
     from mmvicokd.apis.recording_inference import FRAME_POOLING, SEQ_POOLING, infer_recording
     from mmvicokd.apis.recording_source import (config_classes, dataset_recording,
                                                 videos_recording)
-    from mmvicokd.visualization.atomic_output import save_figure, write_json
+    from mmvicokd.utils.atomic_files import write_json
+    from mmvicokd.visualization.atomic_output import save_figure
     from mmvicokd.visualization.timeline import timeline_figure
 
     model, cfg = load_recognizer(args.config, args.checkpoint, args.device)

@@ -10,9 +10,9 @@ import argparse
 import os
 import sys
 
-from mmvicokd.datasets.split import (dump_json_atomic, format_count_table,
-                                     load_annotation_file, split_annotations)
+from mmvicokd.datasets.split import format_count_table, load_annotation_file, split_annotations
 from mmvicokd.datasets.synthetic.classes import CLASSES
+from mmvicokd.utils.atomic_files import write_json
 
 
 def parse_args(argv=None):
@@ -35,8 +35,8 @@ def main(argv=None) -> int:
         raise ValueError(f'{args.ann_file}: {err}') from err
     train_path = os.path.join(args.out_dir, args.train_name)
     test_path = os.path.join(args.out_dir, args.test_name)
-    dump_json_atomic(train, train_path, indent=1)
-    dump_json_atomic(test, test_path, indent=1)
+    write_json(train_path, train)
+    write_json(test_path, test)
     print(format_count_table(train, test, CLASSES))
     print(f'wrote {train_path} ({len(train)}) and {test_path} ({len(test)})')
     return 0

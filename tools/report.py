@@ -63,7 +63,8 @@ def write_report(records, out: str, curve_metric: str = 'seq_mAP') -> dict:
     from mmvicokd.experiments.result_tables import runs_table, table1, table3, table4
     from mmvicokd.experiments.paired_comparisons import paired_markdown
     from mmvicokd.experiments.seed_summary import summarise_runs
-    from mmvicokd.visualization.atomic_output import save_figure, write_text
+    from mmvicokd.utils.atomic_files import write_text
+    from mmvicokd.visualization.atomic_output import save_figure
     from mmvicokd.visualization.curves import curves_figure
 
     summaries = summarise_runs(records)

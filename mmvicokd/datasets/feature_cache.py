@@ -30,6 +30,7 @@ from mmengine.model import is_model_wrapper
 from torch import nn
 
 from .cache_sources import sources_stale_reason
+from ..utils.atomic_files import atomic_path, write_json
 
 FEATURE_FORMAT = 1
 MANIFEST = 'manifest.json'
@@ -134,30 +135,11 @@ def read_manifest(cache_dir: str) -> dict:
     return manifest
 
 
-def write_json_atomic(path: str, content: dict) -> None:
-    """Write JSON to a temporary name beside ``path``, then rename it into place."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp-{os.getpid()}'
-    try:
-        with open(tmp, 'w') as f:
-            json.dump(content, f, indent=1)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
-
-
 def write_features(path: str, meta: dict, features: Dict[str, np.ndarray]) -> None:
     """``np.savez`` of ``features`` and ``meta`` to a temporary name, then rename it."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp-{os.getpid()}'
-    try:
+    with atomic_path(path) as tmp:
         with open(tmp, 'wb') as f:
             np.savez(f, meta=np.array(json.dumps(meta)), **features)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 def read_features(path: str, where: str, arrays: bool = True) -> tuple:

@@ -25,11 +25,11 @@ from torch import nn
 from .cache_sources import add_recordings, source_stamp
 from .feature_cache import (DTYPES, FEATURE_FORMAT, MANIFEST, cached_encoders, feature_file,
                             manifest_key, preprocess_settings, read_features, read_manifest,
-                            stale_reason, weights_fingerprint, write_features,
-                            write_json_atomic)
+                            stale_reason, weights_fingerprint, write_features)
 from .multisensor_home_dataset import MultiSensorHomeDataset
 from .transforms.decode_multi_view_video import DecodeMultiViewVideo
 from .transforms.load_audio_fbank import FBANK_FRAMES_PER_SECOND, LoadAudioFbank
+from ..utils.atomic_files import write_json
 from .transforms.multi_view_decord_init import MultiViewDecordInit
 
 _SPLITS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -206,7 +206,7 @@ def build_feature_cache(cfg: Config, out_dir: str, dtype: str = 'float16', devic
                 f'feature cache {out_dir} holds features of other encoders or settings (they '
                 f'differ in: {", ".join(_differences(old, manifest)) or "format"}); pass '
                 '--overwrite to rebuild it, or choose another --out folder')
-    write_json_atomic(osp.join(out_dir, MANIFEST), manifest)
+    write_json(osp.join(out_dir, MANIFEST), manifest)
     jobs = [(info, feature_file(out_dir, info['recording_id'])) for info in infos]
     todo = [(info, path) for info, path in jobs if not _up_to_date(path, info, manifest)]
     print(f'feature cache {out_dir}: {len(jobs) - len(todo)} of {len(jobs)} recordings up to '

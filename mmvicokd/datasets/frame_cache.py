@@ -36,10 +36,10 @@ from .frame_cache_formats import (STORAGE_KEYS, decode_arrays, encode_arrays, me
                                   storage_settings)
 from .functional import multi_view_timing
 from .multisensor_home_dataset import MultiSensorHomeDataset
-from .split import remove_killed_tmp_files
 from .transforms.decode_multi_view_video import DecodeMultiViewVideo
 from .transforms.load_audio_fbank import FBANK_FLOOR, LoadAudioFbank
 from .transforms.multi_view_decord_init import MultiViewDecordInit
+from ..utils.atomic_files import atomic_path
 
 # 2: fbanks padded with the fbank floor instead of 0; 3: frame format and fbank dtype in meta
 CACHE_FORMAT = 3
@@ -131,16 +131,9 @@ def _write_atomic(path: str, deflated: Sequence[str] = (), **arrays: np.ndarray)
     A process killed while writing leaves at most ``{path}.tmp-{pid}``, which no reader opens
     (the next build of ``path`` removes it), never a partial ``path``.
     """
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    remove_killed_tmp_files(path)
-    tmp = f'{path}.tmp-{os.getpid()}'
-    try:
+    with atomic_path(path) as tmp:
         with open(tmp, 'wb') as f:
             savez_deterministic(f, deflated=deflated, **arrays)
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
 
 
 def build_recording_cache(info: dict, path: str, settings: dict, data_root: str) -> None:

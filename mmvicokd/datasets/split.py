@@ -7,7 +7,6 @@ An annotation file is a list of entries, or a dict of entries keyed by recording
 The split follows the paper (§4.1): 7:3 inside one environment, by iterative stratification
 (Sechidis et al.) on the sequence multi-hot labels, seeded.
 """
-import glob
 import json
 import os
 
@@ -41,45 +40,6 @@ def load_annotation_file(path: str):
         raise ValueError(f'{path}: expected a list of entries or a dict keyed by recording id, '
                          f'got {type(data).__name__}')
     return data
-
-
-def _pid_alive(pid: str) -> bool:
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_killed_tmp_files(path: str) -> None:
-    """Delete ``{path}.tmp-{pid}`` files left by writers that were killed (pid not running)."""
-    for tmp in glob.glob(glob.escape(path) + '.tmp-*'):
-        if not _pid_alive(tmp.rsplit('.tmp-', 1)[1]):
-            os.remove(tmp)
-
-
-def dump_json_atomic(obj, path: str, indent: int | None = None) -> None:
-    """Write ``obj`` as JSON to ``path`` through a temporary file and ``os.replace``.
-
-    A process killed while writing leaves at most ``{path}.tmp-{pid}`` (removed by the next
-    write of ``path``), never a partial ``path``.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    remove_killed_tmp_files(path)
-    tmp = f'{path}.tmp-{os.getpid()}'
-    try:
-        with open(tmp, 'w', encoding='utf-8') as f:
-            json.dump(obj, f, indent=indent)
-            f.write('\n')
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def recording_id(entry: dict) -> str:

@@ -8,8 +8,6 @@ teacher also ``audio`` float32 (B, V, T, Fa, 128); outputs ``seq_scores`` (B, C)
 It uses torch's ``torch.export``-based exporter (``dynamo=True``, needs ``onnxscript``): the
 TorchScript tracer bakes the attention layers' sequence length into the graph.
 """
-import os
-import os.path as osp
 import statistics
 import time
 from typing import Dict, Optional, Tuple
@@ -23,6 +21,7 @@ from torch import nn
 
 from ..models.distillers.checkpoint import (read_checkpoint, state_dict_mismatches,
                                             student_checkpoint)
+from ..utils.atomic_files import atomic_path
 
 INPUTS = ('video', 'audio')
 OUTPUTS = ('seq_scores', 'frame_scores')
@@ -107,17 +106,10 @@ def export_onnx(recognizer: nn.Module, out: str, clip_len: int, with_audio: bool
     inputs = example_inputs(recognizer, 2, clip_len, with_audio)
     dynamic = {name: {0: torch.export.Dim.DYNAMIC, 2: torch.export.Dim.DYNAMIC}
                for name in inputs}
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    tmp = f'{out}.tmp-{os.getpid()}'
-    try:
-        with torch.no_grad():
-            torch.onnx.export(module, (), tmp, kwargs=inputs, input_names=list(inputs),
-                              output_names=list(OUTPUTS), dynamo=True, dynamic_shapes=dynamic,
-                              external_data=False, opset_version=opset, verbose=False)
-        os.replace(tmp, out)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+    with atomic_path(out) as tmp, torch.no_grad():
+        torch.onnx.export(module, (), tmp, kwargs=inputs, input_names=list(inputs),
+                          output_names=list(OUTPUTS), dynamo=True, dynamic_shapes=dynamic,
+                          external_data=False, opset_version=opset, verbose=False)
     return out
 
 

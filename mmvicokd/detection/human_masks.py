@@ -9,7 +9,8 @@ import os
 import numpy as np
 
 from ..datasets.functional import num_clip_frames, video_frame_indices
-from ..datasets.split import dump_json_atomic, load_annotation_file, recording_id
+from ..datasets.split import load_annotation_file, recording_id
+from ..utils.atomic_files import write_json
 
 FPS = 2.5
 
@@ -78,7 +79,7 @@ def extract_human_masks(ann_files: list, data_root: str, out_file: str, scorer) 
     for rid, paths in todo.items():
         views = grid_frames(paths, rid)
         masks[rid] = [np.round(scorer(frames), 4).astype(float).tolist() for frames in views]
-        dump_json_atomic(masks, out_file)
+        write_json(out_file, masks, indent=None)
         bar.update()
     print()
     return masks

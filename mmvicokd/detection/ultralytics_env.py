@@ -9,6 +9,8 @@ it must run before ``ultralytics`` is imported.
 import os
 import shutil
 
+from ..utils.atomic_files import atomic_path
+
 
 def default_config_dir() -> str:
     """``$XDG_CACHE_HOME/mmvicokd/ultralytics`` (``~/.cache`` when XDG_CACHE_HOME is unset)."""
@@ -33,8 +35,6 @@ def prepare_ultralytics_env() -> str:
     config_dir = os.environ.setdefault('YOLO_CONFIG_DIR', default_config_dir())
     font = os.path.join(config_dir, 'Ultralytics', 'Arial.ttf')
     if not os.path.isfile(font):
-        os.makedirs(os.path.dirname(font), exist_ok=True)
-        tmp = f'{font}.tmp-{os.getpid()}'
-        shutil.copyfile(local_font(), tmp)
-        os.replace(tmp, font)
+        with atomic_path(font) as tmp:
+            shutil.copyfile(local_font(), tmp)
     return config_dir

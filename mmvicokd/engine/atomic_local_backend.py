@@ -6,32 +6,19 @@ saving a checkpoint leaves a truncated ``epoch_N.pth`` that a later ``--resume``
 (``backend_args=dict(backend='atomic_local')``) unless the config chose another one.
 """
 import os
-import os.path as osp
-import tempfile
 from pathlib import Path
 from typing import Union
 
 from mmengine.fileio import LocalBackend, register_backend
 
+from ..utils.atomic_files import write_bytes
+
 ATOMIC_BACKEND = 'atomic_local'
 
 
 def write_atomic(data: bytes, path: Union[str, Path]) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it to disk, rename it."""
-    path = str(path)
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.', suffix='.tmp', dir=folder)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+    """Write ``data`` to ``path`` through :func:`~mmvicokd.utils.atomic_files.atomic_path`."""
+    write_bytes(str(path), data)
 
 
 class AtomicLocalBackend(LocalBackend):

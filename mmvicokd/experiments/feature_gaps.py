@@ -19,7 +19,7 @@ from typing import Dict, Optional
 
 import torch
 
-from ..datasets.split import dump_json_atomic
+from ..utils.atomic_files import write_json
 
 #: where a run's work dir keeps them (``tools/analysis_tools/feature_gaps.py``)
 FEATURE_GAPS_FILE = 'test_feature_gaps.json'
@@ -121,8 +121,7 @@ def run_feature_gaps(config: str, checkpoint: str, teacher_config: Optional[str]
 
 def write_feature_gaps(gaps: Dict[str, Dict[str, list]], path: str) -> None:
     """Write ``gaps`` to ``path`` as JSON, atomically."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    dump_json_atomic(gaps, path, indent=1)
+    write_json(path, gaps)
 
 
 def read_feature_gaps(path: str) -> Dict[str, Dict[str, list]]:

@@ -4,8 +4,9 @@ import json
 import numpy as np
 import pytest
 
-from mmvicokd.datasets.split import (class_counts, dump_json_atomic, format_count_table,
-                                     label_matrix, load_annotation_file, split_annotations)
+from mmvicokd.datasets.split import (class_counts, format_count_table, label_matrix,
+                                     load_annotation_file, split_annotations)
+from mmvicokd.utils.atomic_files import write_json
 
 CLASSES = ('A', 'B', 'C', 'D', 'E', 'F')
 
@@ -98,7 +99,7 @@ def test_bad_ratio_and_too_few():
 def test_json_round_trip_and_table(tmp_path):
     entries = _entries(10)
     path = str(tmp_path / 'sub' / 'all.json')
-    dump_json_atomic(entries, path, indent=1)
+    write_json(path, entries)
     assert load_annotation_file(path) == entries
     assert [p.name for p in (tmp_path / 'sub').iterdir()] == ['all.json']
     train, test = split_annotations(entries, CLASSES)

@@ -107,7 +107,7 @@ def test_training_killed_while_saving_a_checkpoint_resumes_bit_identical(
     run_killed('.pth', 2, 'train.py', config)  # SIGKILL while epoch_2.pth is written
     work_dir = tmp_path / 'killed'
     assert sorted(p.name for p in work_dir.glob('*.pth')) == ['epoch_1.pth']
-    partial = list(work_dir.glob('.epoch_2.pth.*.tmp'))  # never named epoch_2.pth
+    partial = list(work_dir.glob('epoch_2.pth.tmp-*'))  # never named epoch_2.pth
     assert len(partial) == 1
     with pytest.raises(Exception):
         torch.load(partial[0], weights_only=True)

@@ -8,7 +8,8 @@ from matplotlib.image import imread
 from mmvicokd.experiments.run_info import RunInfo
 from mmvicokd.experiments.run_logs import RunRecord
 from mmvicokd.experiments.seed_summary import summarise_runs
-from mmvicokd.visualization.atomic_output import save_figure, write_text
+from mmvicokd.utils.atomic_files import write_text
+from mmvicokd.visualization.atomic_output import save_figure
 from mmvicokd.visualization.attention_figure import (DPI, attention_grid_figure,
                                                      figure_inches, normalise_map)
 from mmvicokd.visualization.curves import curves_figure

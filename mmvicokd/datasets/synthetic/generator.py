@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..split import class_counts, dump_json_atomic, load_annotation_file, split_annotations
+from ...utils.atomic_files import write_json
+from ..split import class_counts, load_annotation_file, split_annotations
 from .audio import SAMPLE_RATE, scene_audio, view_audio
 from .classes import CLASSES
 from .episodes import (LABEL_FPS, TICKS_PER_LABEL_FRAME, VIDEO_FPS, plan_episode,
@@ -207,11 +208,11 @@ def generate_synthetic_dataset(out_dir: str, preset: str = 'default', seed: int 
     train, test = split_annotations(entries, CLASSES, ratio=ratio, seed=seed)
     files = dict(ann_file='all_labels.json', train_file='train.json', test_file='test.json',
                  human_mask_file='human_masks.json')
-    dump_json_atomic(entries, os.path.join(root, files['ann_file']), indent=1)
-    dump_json_atomic(train, os.path.join(root, files['train_file']), indent=1)
-    dump_json_atomic(test, os.path.join(root, files['test_file']), indent=1)
+    write_json(os.path.join(root, files['ann_file']), entries)
+    write_json(os.path.join(root, files['train_file']), train)
+    write_json(os.path.join(root, files['test_file']), test)
     masks = {rid: human_mask_scores(ep) for rid, _, ep in plans}
-    dump_json_atomic(masks, os.path.join(root, files['human_mask_file']))
+    write_json(os.path.join(root, files['human_mask_file']), masks, indent=None)
 
     summary = dict(
         data_root=root,
@@ -225,5 +226,5 @@ def generate_synthetic_dataset(out_dir: str, preset: str = 'default', seed: int 
         preset_spec=asdict(spec),
     )
     summary['disk_bytes'] = _disk_bytes(root)
-    dump_json_atomic(summary, summary_file, indent=1)
+    write_json(summary_file, summary)
     return summary

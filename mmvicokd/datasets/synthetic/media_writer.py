@@ -1,8 +1,9 @@
 """Write real mp4 files (H.264 video + AAC audio) with PyAV, atomically."""
-import os
 from fractions import Fraction
 
 import numpy as np
+
+from ...utils.atomic_files import atomic_path
 
 
 def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | None = None,
@@ -23,9 +24,7 @@ def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | 
     n, h, w, _ = frames.shape
     if h % 2 or w % 2:
         raise ValueError(f'frame size must be even for yuv420p, got {h}x{w} for {path}')
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f'{path}.tmp-{os.getpid()}.mp4'
-    try:
+    with atomic_path(path, suffix='.mp4') as tmp:
         with av.open(tmp, mode='w') as container:
             vstream = container.add_stream('libx264', rate=Fraction(fps).limit_denominator(1000))
             vstream.width, vstream.height = w, h
@@ -56,7 +55,3 @@ def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | 
                         container.mux(packet)
                 for packet in astream.encode():
                     container.mux(packet)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
+from ...utils.atomic_files import write_json
 from ...utils.source_tree import source_tree
 from ..predictions import PREDICTIONS_FILE
 
@@ -140,13 +141,6 @@ def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[D
     return cfg
 
 
-def _write_json_atomic(path: str, data) -> None:
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(data, f, indent=1)
-    os.replace(tmp, path)
-
-
 def train_and_test(cfg, log=print) -> Dict[str, float]:
     """Train (or resume) and test one run with MMEngine's Runner; returns its test metrics.
 
@@ -179,9 +173,9 @@ def train_and_test(cfg, log=print) -> Dict[str, float]:
         runner = Runner.from_cfg(cfg)
         runner.train()
     metrics = {k: float(v) for k, v in runner.test().items()}
-    _write_json_atomic(osp.join(cfg.work_dir, TIMING_FILE),
+    write_json(osp.join(cfg.work_dir, TIMING_FILE),
                        dict(seconds=round(time.time() - start, 1), pid=os.getpid()))
-    _write_json_atomic(metrics_file, metrics)
+    write_json(metrics_file, metrics)
     return metrics
 
 

@@ -1,11 +1,11 @@
 """Checkpoint helpers of the distiller: read a recognizer checkpoint, check it against a model,
 and cut the student out of a distiller checkpoint (``tools/extract_student.py``)."""
 import os
-import tempfile
 
 import torch
 
 from ..state_dict_check import first_few, state_dict_mismatches  # noqa: F401  (re-exported)
+from ...utils.atomic_files import atomic_path
 
 STUDENT_PREFIX = 'student.'
 TEACHER_PREFIX = 'teacher.'
@@ -68,18 +68,9 @@ def student_checkpoint(ckpt: dict, source: str) -> dict:
 
 def save_atomic(obj: dict, path: str) -> None:
     """``torch.save`` to a temporary file beside ``path``, then rename it into place."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', suffix='.tmp',
-                               dir=folder)
-    try:
-        with os.fdopen(fd, 'wb') as f:
+    with atomic_path(path) as tmp:
+        with open(tmp, 'wb') as f:
             torch.save(obj, f)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def extract_student(src: str, dst: str) -> dict:

@@ -17,7 +17,7 @@ from typing import Callable, Dict, Optional
 import torch
 from torch import nn
 
-from ....visualization.atomic_output import write_json
+from ....utils.atomic_files import write_json
 from .attributes import AUDIO_ATTRIBUTES, VISUAL_ATTRIBUTES
 from .corpus import CORPUS_SEED, HELD_OUT_EVERY, Corpus, build_corpus
 from .fit import fit_encoder

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from ...speed.weight_writers import ast_original_state
-from ....visualization.atomic_output import atomic_path
+from ....utils.atomic_files import atomic_path
 
 
 def vit_state(encoder: nn.Module, head: nn.Linear) -> Dict[str, torch.Tensor]:
