@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence
 from ...utils.atomic_files import write_json
 from ...utils.source_tree import source_tree
 from ..predictions import PREDICTIONS_FILE
+from ..run_info import ABLATION_PREFIX, ABLATIONS
 
 REPO = source_tree()
 CONFIG_DIR = osp.join(REPO, 'configs', 'demo')
@@ -26,7 +27,8 @@ TIMING_FILE = 'timing.json'
 
 @dataclass(frozen=True)
 class DemoRun:
-    """One demo config: its paper method name, setting (AV_F, V_F, V_S) and table."""
+    """One demo config: its method name (as :mod:`..run_info` describes the config), setting
+    (AV_F, V_F, V_S) and table."""
 
     method: str
     setting: str
@@ -58,11 +60,9 @@ DEMO_RUNS = [TEACHER, *_both('Student', 'student', 'table1'),
 STUDY_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
               *_both('DualKD', 'dualkd', 'table1'),
               TEACHER_VC,
-              *_both('w/o ConfW', 'vicokd_noconfw', 'table4'),
-              *_both('w/o Mask', 'vicokd_nomask', 'table4'),
-              *_both('JS→KL', 'vicokd_kl', 'table4'),
-              *_both('w/o FD', 'vicokd_nofd', 'table4'),
-              *_both('w/o LD', 'vicokd_nold', 'table4'),
+              *(run for ablation, stem in zip(ABLATIONS,
+                                              ('noconfw', 'nomask', 'kl', 'nofd', 'nold'))
+                for run in _both(ABLATION_PREFIX + ablation, f'vicokd_{stem}', 'table4')),
               *(DemoRun(method, 'V_S', f'study/vicokd_{stem}_{{bb}}_synthetic_v_s', 'vc_study')
                 for method, stem in (('ViCoKD (VC×10)', 'vc10'), ('ViCoKD (VC×100)', 'vc100'),
                                      ('ViCoKD (w with grad)', 'wgrad')))]

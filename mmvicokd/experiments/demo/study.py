@@ -14,7 +14,7 @@ from .demo_document import demote, machine_line, per_class_section, terms_sectio
 NUM_RESAMPLES = 1000
 #: students whose feature distances to the teacher are measured (what FD and the adapter act
 #: on; one test pass of student and teacher each, about 35 s per run on 2 cores)
-GAP_METHODS = ('Student', 'LogitKD', 'ModalKD', 'DualKD', 'CoKD', 'ViCoKD', 'w/o FD')
+GAP_METHODS = ('Student', 'LogitKD', 'ModalKD', 'DualKD', 'CoKD', 'ViCoKD', 'ViCoKD w/o FD')
 
 
 def _last_checkpoint(work_dir: str) -> str:

@@ -35,3 +35,15 @@ def test_student_epochs_give_own_work_dir_and_keep_the_teacher():
     plain = load_run_config('cokd_multiasl_synthetic_v_f', 1, 'multiasl', root='runs')
     assert plain.work_dir.endswith('cokd_multiasl_synthetic_v_f')
     assert plain.train_cfg.max_epochs == 10
+
+
+def test_every_run_is_named_as_its_config_is_described():
+    """One spelling of each method: the run list's equals run_info's description of the
+    config (what tools/report.py and the study document show)."""
+    from mmengine.config import Config
+
+    from mmvicokd.experiments.demo.runs import CONFIG_DIR, STUDY_RUNS
+    from mmvicokd.experiments.run_info import describe_run
+    for run in STUDY_RUNS:
+        info = describe_run(Config.fromfile(f'{CONFIG_DIR}/{run.name("multiasl")}.py'))
+        assert (info.method, info.setting) == (run.method, run.setting), run.config
