@@ -22,6 +22,8 @@ from .markdown_commands import Command, block_commands, documents, inline_comman
 from ..tools.e2e import REPO
 from ..tools.launch_helpers import LAUNCH_VARS, free_port, write_srun
 
+pytestmark = pytest.mark.slow
+
 # Tools whose documented runs take minutes to hours: their arguments are parsed, not run.
 PARSE_ONLY = {
     'tools/benchmark.py': 'measures for minutes (tests/tools/test_benchmark.py runs each '

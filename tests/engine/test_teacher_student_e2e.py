@@ -13,6 +13,8 @@ from mmvicokd.experiments.run_logs import load_run
 
 from ..tools.e2e import REPO, dump_config, save_random_teacher, tiny_config
 
+pytestmark = pytest.mark.slow
+
 CONFIG = 'configs/demo/vicokd_multiasl_synthetic_v_f.py'
 
 

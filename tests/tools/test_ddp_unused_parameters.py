@@ -40,7 +40,7 @@ from torch import nn
 
 from .e2e import DIM, REPO, shrink_model, tiny_config
 
-pytestmark = pytest.mark.usefixtures('one_torch_thread')
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures('one_torch_thread')]
 
 CONFIGS = sorted(osp.relpath(p, REPO) for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
                                                         recursive=True) if '_base_' not in p)

@@ -14,6 +14,8 @@ from mmvicokd.experiments.demo.study import GAP_METHODS
 
 from .e2e import REPO
 
+pytestmark = pytest.mark.slow
+
 TINY = ['train_cfg.max_epochs=1', 'train_dataloader.num_workers=0',
         'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
         'val_dataloader.persistent_workers=False', 'test_dataloader.num_workers=0',

@@ -11,6 +11,8 @@ from mmvicokd.experiments.feature_gaps import GAPS, feature_gap_sums
 from .e2e import REPO
 from .trained_runs import trained_runs
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope='module')
 def runs(tiny_synthetic, tmp_path_factory):

@@ -33,6 +33,8 @@ from mmvicokd.utils.cpu_dist import export_slurm_env
 from .e2e import REPO, dump_config, tiny_config
 from .launch_helpers import LAUNCH_VARS, free_port, write_srun
 
+pytestmark = pytest.mark.slow
+
 METRICS = ('seq_mAP', 'frame_mAP')
 SLURM_VARS = ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID', 'SLURM_NODELIST')
 

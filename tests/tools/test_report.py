@@ -10,6 +10,8 @@ import pytest
 
 from .trained_runs import tool, trained_runs
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope='module')
 def runs(tiny_synthetic, tmp_path_factory):

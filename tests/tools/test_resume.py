@@ -18,6 +18,8 @@ from mmengine.hooks import Hook
 from .e2e import dump_config, tiny_config
 from .test_train_test import tool
 
+pytestmark = pytest.mark.slow
+
 EPOCHS = 2
 TEACHER = 'configs/demo/teacher_multiasl_synthetic_av_f.py'
 DISTILLER = 'configs/demo/vicokd_multiasl_synthetic_v_s.py'

@@ -23,6 +23,8 @@ from mmvicokd.datasets.functional import recording_id_from_url
 from .e2e import REPO, dump_config, save_random_teacher, tiny_config
 from .launch_helpers import LAUNCH_VARS, free_port
 
+pytestmark = pytest.mark.slow
+
 METRICS = ('seq_mAP', 'frame_mAP')
 
 
