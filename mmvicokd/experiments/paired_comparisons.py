@@ -5,18 +5,17 @@ seeds both have) and reports the mean over seeds of mAP(a) − mAP(b) with its 9
 bootstrap interval over test recordings (:func:`~mmvicokd.experiments.bootstrap.
 paired_difference`). A difference is claimed only where the interval excludes 0.
 """
+import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
-import os.path as osp
-
 import numpy as np
 
-from .bootstrap import (paired_difference, percentile_interval, ratio_replicates, recording_draws)
-from .run_info import ABLATION_PREFIX, ABLATIONS
-from .speed.measure import markdown_table
+from ..utils.markdown import markdown_table
+from .bootstrap import paired_difference, percentile_interval, ratio_replicates, recording_draws
 from .mechanism import mechanism_sums
 from .predictions import PREDICTIONS_FILE, RunPredictions, load_predictions
+from .run_info import ABLATION_PREFIX, ABLATIONS
 
 #: (a, b): a − b is reported wherever both have runs under a setting.
 COMPARISONS: Tuple[Tuple[str, str], ...] = (

@@ -15,6 +15,7 @@ in percent. A cell of n > 1 runs reads ``mean ± std [n=3]`` with the sample sta
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
+from ..utils.markdown import markdown_table
 from .run_info import (ABLATION_PREFIX, ABLATIONS, TABLE1_METHODS, TEACHER, TEACHER_VC,
                        ablation_name, is_vc_variant)
 from .run_logs import METRICS, TEACHER_METRICS
@@ -55,12 +56,6 @@ def data_labels(summaries: Sequence[RunSummary]) -> Dict[str, str]:
     return {r: r or '(no data root)' for r in roots}
 
 
-def _markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
-    lines += ['| ' + ' | '.join(row) + ' |' for row in rows]
-    return '\n'.join(lines)
-
-
 def _index(summaries: Sequence[RunSummary]) -> Dict[tuple, RunSummary]:
     return {s.info.group_key(): s for s in summaries}
 
@@ -93,7 +88,7 @@ def _table1_block(summaries: Sequence[RunSummary], data: str, metric: str) -> st
                     else cells.get((data, backbone, 'Student', setting)))
             row.append(format_value(cells.get((data, backbone, method, setting)), metric, base))
         rows.append(row)
-    return _markdown(header, rows)
+    return markdown_table(header, rows)
 
 
 def table1(summaries: Sequence[RunSummary]) -> str:
@@ -145,7 +140,7 @@ def table3(summaries: Sequence[RunSummary]) -> Optional[str]:
                 row.append(text)
             rows.append(row)
         header = ['Backbone'] + [f'{labels[d]} {st}' for d, st in columns]
-        parts += ['', f'## {title}', '', _markdown(header, rows)]
+        parts += ['', f'## {title}', '', markdown_table(header, rows)]
     return '\n'.join(parts) + '\n'
 
 
@@ -177,7 +172,7 @@ def _variant_table(summaries: Sequence[RunSummary], variants: Sequence[tuple], h
                     row.append(format_value(cells.get((data, backbone, method, setting)),
                                             metric, base))
                 rows.append(row)
-            parts += ['', f'### {backbone}', '', _markdown(header, rows)]
+            parts += ['', f'### {backbone}', '', markdown_table(header, rows)]
     return '\n'.join(parts) + '\n'
 
 
@@ -216,6 +211,6 @@ def runs_table(records: Sequence) -> str:
     rows = [[r.work_dir, r.info.method, r.info.setting, r.info.backbone, r.info.data or '—',
              str(r.info.seed), *(_cell(r.metrics, k) for k in METRICS + TEACHER_METRICS),
              r.source] for r in records]
-    return _markdown(['work dir', 'method', 'setting', 'backbone', 'data', 'seed', 'seq_mAP',
+    return markdown_table(['work dir', 'method', 'setting', 'backbone', 'data', 'seed', 'seq_mAP',
                       'frame_mAP', 'teacher seq_mAP', 'teacher frame_mAP', 'metrics from'],
                      rows)

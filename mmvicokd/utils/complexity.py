@@ -18,6 +18,8 @@ from mmengine.analysis import FlopAnalyzer, parameter_count
 from mmengine.analysis.jit_handles import get_shape
 from torch import nn
 
+from .markdown import markdown_table
+
 #: The recognizer's parts in forward order: (attribute, printed name). A part the model does
 #: not have (a student's audio encoder, a teacher's adapter) is left out of the report.
 PARTS = (('visual_encoder', 'visual encoder'), ('audio_encoder', 'audio encoder'),
@@ -108,7 +110,6 @@ def recognizer_complexity(model: nn.Module, inputs: Dict[str, torch.Tensor]) -> 
 
 def complexity_table(complexity: Complexity) -> str:
     """A markdown table: one row per part and the total, parameters in millions and GFLOPs."""
-    rows = ['| part | parameters (M) | GFLOPs |', '|---|---:|---:|']
-    for part in (*complexity.parts, complexity.total):
-        rows.append(f'| {part.name} | {part.params / 1e6:.2f} | {part.flops / 1e9:.2f} |')
-    return '\n'.join(rows)
+    rows = [(part.name, f'{part.params / 1e6:.2f}', f'{part.flops / 1e9:.2f}')
+            for part in (*complexity.parts, complexity.total)]
+    return markdown_table(['part', 'parameters (M)', 'GFLOPs'], rows, align='lrr')

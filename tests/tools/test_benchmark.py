@@ -13,7 +13,8 @@ import torch
 from mmvicokd.experiments.speed.encoder import CHILD_ENV
 from mmvicokd.experiments.speed.view_consistency import naive_view_consistency
 from mmvicokd.models.losses.functional import view_consistency
-from mmvicokd.experiments.speed.measure import markdown_table, ratio_rows, time_interleaved
+from mmvicokd.experiments.speed.measure import ratio_rows, time_interleaved
+from mmvicokd.utils.markdown import markdown_table
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

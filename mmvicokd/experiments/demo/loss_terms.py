@@ -9,6 +9,7 @@ from typing import Dict, List, Sequence, Tuple
 import os.path as osp
 
 from ...datasets.synthetic.classes import sound_only_pairs
+from ...utils.markdown import markdown_table
 from ..run_logs import read_json_lines, timestamp_dirs
 
 #: Logged keys that are loss terms or say whether view consistency acts.
@@ -54,16 +55,14 @@ def per_class_table(results: Sequence[dict], classes: Sequence[str]) -> str:
         results: dicts with ``method``, ``setting`` and ``metrics`` holding ``seq_AP/<class>``.
         classes: class names, one column each.
     """
-    header = '| Run | ' + ' | '.join(classes) + ' | mean |'
-    rows = [header, '|---' * (len(classes) + 2) + '|']
+    rows = []
     for res in results:
         values = [res['metrics'].get(f'seq_AP/{name}') for name in classes]
         known = [v for v in values if v is not None]
         cells = ['—' if v is None else f'{v:.1f}' for v in values]
         mean = f'{sum(known) / len(known):.1f}' if known else '—'
-        rows.append(f'| {res["method"]} ({res["setting"]}) | ' + ' | '.join(cells) +
-                    f' | {mean} |')
-    return '\n'.join(rows)
+        rows.append([f'{res["method"]} ({res["setting"]})', *cells, mean])
+    return markdown_table(['Run', *classes, 'mean'], rows)
 
 
 def terms_table(trajectories: Dict[str, Dict[str, Tuple[float, float]]]) -> str:
@@ -72,12 +71,11 @@ def terms_table(trajectories: Dict[str, Dict[str, Tuple[float, float]]]) -> str:
     keys = []
     for traj in trajectories.values():
         keys += [k for k in traj if k not in keys and k != 'loss']
-    rows = ['| Run | loss | ' + ' | '.join(keys) + ' | loss_vc / loss at end |',
-            '|---' * (len(keys) + 3) + '|']
+    rows = []
     for name, traj in trajectories.items():
         cells = [f'{traj[k][0]:.4g} → {traj[k][1]:.4g}' if k in traj else '—'
                  for k in ['loss', *keys]]
         share = (f'{100 * traj["loss_vc"][1] / traj["loss"][1]:.2g} %'
                  if 'loss_vc' in traj and traj['loss'][1] else '—')
-        rows.append(f'| {name} | ' + ' | '.join(cells) + f' | {share} |')
-    return '\n'.join(rows)
+        rows.append([name, *cells, share])
+    return markdown_table(['Run', 'loss', *keys, 'loss_vc / loss at end'], rows)

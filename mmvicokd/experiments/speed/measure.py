@@ -51,21 +51,6 @@ def ratio_rows(times: Mapping[str, Sequence[float]], reference: str) -> list[dic
                  ratio=statistics.median(ts) / ref) for name, ts in times.items()]
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A GitHub-markdown table; floats are printed with 3 significant digits."""
-    def cell(value: object) -> str:
-        if isinstance(value, float):
-            return f'{value:.3g}'
-        return str(value)
-
-    lines = ['| ' + ' | '.join(headers) + ' |', '|' + '|'.join('---' for _ in headers) + '|']
-    for row in rows:
-        if len(row) != len(headers):
-            raise ValueError(f'row {row} has {len(row)} cells, the table {len(headers)} columns')
-        lines.append('| ' + ' | '.join(cell(v) for v in row) + ' |')
-    return '\n'.join(lines)
-
-
 def _status_kib(field: str) -> int:
     with open('/proc/self/status') as f:
         for line in f:

@@ -1,6 +1,6 @@
 """The benchmark results as markdown: one section per measured path, then the ratios with
 their goals."""
-from .measure import markdown_table
+from ...utils.markdown import markdown_table
 from .recording import RESIZE, TRAIN_BATCH_FRAMES
 
 
