@@ -3,7 +3,7 @@
 Every entry has mmaction2's fields and names an existing config and a collection; every config
 of a method folder is listed; results are either the paper's (real-data configs, sequence-level
 mAP only, marked "(paper)") or this repo's synthetic benchmark (``configs/demo/``), never both,
-and the synthetic numbers are those of docs/synthetic_benchmark.md; FLOPs and parameters are
+and the synthetic numbers are those of docs/synthetic_study.md; FLOPs and parameters are
 what get_flops measures at the config's own clip. No weights are published.
 """
 import glob
@@ -105,8 +105,8 @@ def test_results_are_the_papers_or_the_synthetic_sets_never_both():
             assert list(result['Metrics']) == ['seq mAP']
 
 
-def test_synthetic_results_are_those_of_the_benchmark_page():
-    cells = synthetic_cells(osp.join(ROOT, 'docs', 'synthetic_benchmark.md'))
+def test_synthetic_results_are_those_of_the_study_page():
+    cells = synthetic_cells(osp.join(ROOT, 'docs', 'synthetic_study.md'))
     demo = [model for _, model in MODELS if _is_demo(model)]
     assert len(demo) == len(glob.glob(osp.join(ROOT, 'configs', 'demo', '*.py')))
     for model in demo:

@@ -1,6 +1,6 @@
-"""Where the model zoo's synthetic numbers come from: docs/synthetic_benchmark.md, parsed.
+"""Where the model zoo's synthetic numbers come from: docs/synthetic_study.md, parsed.
 
-The page is generated (``tools/demo.py --full``); its tables hold cells ``mean ± std [n=k]``
+The page is generated (``tools/demo.py --study``); its tables hold cells ``mean ± std [n=k]``
 (Table 3: ``a → b (b - a)``). :func:`synthetic_cells` reads every table into
 ``{(table, level, row, column): [(mean, std, n), ...]}`` (one triple per run set in the cell,
 two for Table 3), and :func:`synthetic_cell` names the cell of a ``configs/demo/`` config.
