@@ -23,7 +23,7 @@
    ``--student-epochs N`` trains every run but the teachers N epochs (a study of the students'
    schedule; its runs have their own work dirs, the teachers are shared).
 
-Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/benchmark/seed<k>/`` (other
+Runs live in ``work_dirs/<config name>`` (seed 0) and ``work_dirs/seed<k>/`` (other
 seeds) (:mod:`mmvicokd.experiments.demo.runs`): a re-run reuses finished runs, tests a finished
 checkpoint without metrics, and resumes an interrupted run.
 """

@@ -21,7 +21,7 @@ import torch
 from mmengine.config import Config, DictAction
 
 import mmvicokd  # noqa: F401  (registers the models)
-from mmvicokd.deploy.onnx_export import (example_inputs, export_onnx, load_recognizer,
+from mmvicokd.deploy.onnx_export import (deployable_recognizer, example_inputs, export_onnx,
                                          onnx_parity, onnx_session, time_per_clip)
 
 
@@ -59,7 +59,7 @@ def main(argv=None) -> dict:
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     clip_len = args.clip_len or test_clip_len(cfg)
-    recognizer = load_recognizer(cfg, args.checkpoint, args.with_audio)
+    recognizer = deployable_recognizer(cfg, args.checkpoint, args.with_audio)
     t0 = time.perf_counter()
     export_onnx(recognizer, args.out, clip_len, args.with_audio)
     export_s = time.perf_counter() - t0

@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from mmvicokd.utils import shutdown_dist
-from mmvicokd.utils.tool_args import add_common_args, load_config, parse_common
+from mmvicokd.utils.tool_args import add_common_args, parse_common, tool_config
 
 
 def parse_args(argv=None):
@@ -36,7 +36,7 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = merge_args(load_config(args), args)
+    cfg = merge_args(tool_config(args), args)
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     shutdown_dist()

@@ -10,7 +10,7 @@ from mmengine.runner import Runner
 
 from mmvicokd.engine import ATOMIC_BACKEND, EpochSeedHook
 from mmvicokd.utils import shutdown_dist
-from mmvicokd.utils.tool_args import add_common_args, load_config, parse_common
+from mmvicokd.utils.tool_args import add_common_args, parse_common, tool_config
 
 
 def parse_args(argv=None):
@@ -83,7 +83,7 @@ def report_total_batch(cfg: Config, world_size: int) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = merge_args(load_config(args), args)
+    cfg = merge_args(tool_config(args), args)
     runner = Runner.from_cfg(cfg)
     from mmengine.dist import get_world_size
     from mmengine.logging import print_log

@@ -1,5 +1,5 @@
 """Deployment: ONNX export of recognizers (``tools/export_onnx.py``)."""
-from .onnx_export import (ScoresModule, export_onnx, load_recognizer, onnx_parity,
+from .onnx_export import (ScoresModule, deployable_recognizer, export_onnx, onnx_parity,
                           time_per_clip)
 
-__all__ = ['ScoresModule', 'export_onnx', 'load_recognizer', 'onnx_parity', 'time_per_clip']
+__all__ = ['ScoresModule', 'deployable_recognizer', 'export_onnx', 'onnx_parity', 'time_per_clip']

@@ -14,13 +14,10 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 import torch
-from mmaction.registry import MODELS
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 from torch import nn
 
-from ..models.distillers.checkpoint import (read_checkpoint, state_dict_mismatches,
-                                            student_checkpoint)
+from ..apis.model_loading import load_recognizer
 from ..utils.atomic_files import atomic_path
 
 INPUTS = ('video', 'audio')
@@ -41,41 +38,27 @@ class ScoresModule(nn.Module):
         return self.recognizer.predict_scores(self.recognizer.extract_feat(inputs))
 
 
-def load_recognizer(cfg: Config, checkpoint: str, with_audio: bool = False) -> nn.Module:
-    """The recognizer to deploy, in eval mode, with the weights of ``checkpoint``.
-
-    A recognizer config loads the checkpoint as is; a distiller config gives its student, with
-    the ``student.*`` weights of the distiller checkpoint. A teacher (it reads audio) is only
-    exported with ``with_audio``; a visual-only recognizer never is.
+def deployable_recognizer(cfg: Config, checkpoint: str, with_audio: bool = False) -> nn.Module:
+    """The recognizer to deploy, in eval mode, with the weights of ``checkpoint``
+    (:func:`~mmvicokd.apis.model_loading.load_recognizer`: a distiller config gives its
+    student). A teacher (it reads audio) is only exported with ``with_audio``; a visual-only
+    recognizer never is.
 
     Raises:
         ValueError: audio input asked for a visual-only model, or a teacher without it.
-        RuntimeError: the checkpoint does not fit the model.
+        RuntimeError / FileNotFoundError: the checkpoint does not fit the model or is missing.
     """
-    model_cfg = cfg.model
-    what = 'recognizer checkpoint'
-    state_dict = read_checkpoint(checkpoint, what)
-    if model_cfg.get('type') == 'ViCoKDDistiller':
-        model_cfg = model_cfg['student']
-        what = 'distiller checkpoint (its student)'
-        state_dict = student_checkpoint(state_dict, checkpoint)
-    with DefaultScope.overwrite_default_scope(cfg.get('default_scope', 'mmaction')):
-        recognizer = MODELS.build(model_cfg)
+    recognizer, _ = load_recognizer(cfg, checkpoint)
+    name = cfg.filename or 'the config'
     if recognizer.is_teacher and not with_audio:
         raise ValueError(
-            f'{cfg.filename or "the config"} is a teacher: it reads audio (B, V, T, Fa, 128) '
-            'besides video, so it is not the visual-only model to deploy; export a student '
-            '(or a distiller config, whose student is exported), or pass --with-audio to '
-            'export the teacher with both inputs')
+            f'{name} is a teacher: it reads audio (B, V, T, Fa, 128) besides video, so it is not '
+            'the visual-only model to deploy; export a student (or a distiller config, whose '
+            'student is exported), or pass --with-audio to export the teacher with both inputs')
     if with_audio and not recognizer.is_teacher:
-        raise ValueError(f'{cfg.filename or "the config"} is a visual-only recognizer: it has '
-                         'no audio input; leave out --with-audio')
-    problems = state_dict_mismatches(recognizer, state_dict['state_dict'])
-    if problems:
-        raise RuntimeError(f'{what} {checkpoint!r} does not fit the model built from '
-                           f'{cfg.filename or "the config"}: ' + '; '.join(problems))
-    recognizer.load_state_dict(state_dict['state_dict'], strict=True)
-    return recognizer.eval()
+        raise ValueError(f'{name} is a visual-only recognizer: it has no audio input; leave out '
+                         '--with-audio')
+    return recognizer
 
 
 def example_inputs(recognizer: nn.Module, batch: int, clip_len: int,

@@ -39,7 +39,7 @@ def parse_common(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespa
     return args
 
 
-def load_config(args: argparse.Namespace) -> Config:
+def tool_config(args: argparse.Namespace) -> Config:
     """``args.config`` with ``--data-root``, ``--frame-cache``, ``--cfg-options``, the launcher
     (gloo on CPU) and the work dir (``--cfg-options`` win over the two flags for the keys they
     name).

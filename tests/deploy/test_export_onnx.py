@@ -10,7 +10,7 @@ import torch
 from mmengine.config import Config
 
 from mmaction.registry import MODELS
-from mmvicokd.deploy.onnx_export import example_inputs, load_recognizer, onnx_session
+from mmvicokd.deploy.onnx_export import deployable_recognizer, example_inputs, onnx_session
 
 from ..datasets.test_feature_cache import STUDENT, TEACHER
 
@@ -100,10 +100,10 @@ def test_load_errors(tmp_path):
     ckpt = save(student, tmp_path / 'student.pth')
     cfg = Config(dict(default_scope='mmaction', model=STUDENT))
     with pytest.raises(ValueError, match='visual-only recognizer: it has no audio input'):
-        load_recognizer(cfg, ckpt, with_audio=True)
+        deployable_recognizer(cfg, ckpt, with_audio=True)
     other = Config(dict(default_scope='mmaction',
                         model=dict(STUDENT, fusion=dict(STUDENT['fusion'], num_classes=5))))
-    with pytest.raises(RuntimeError, match='does not fit the model.*shape mismatches'):
-        load_recognizer(other, ckpt)
+    with pytest.raises(RuntimeError, match='does not fit the .*shape mismatches'):
+        deployable_recognizer(other, ckpt)
     with pytest.raises(FileNotFoundError, match='does not exist'):
-        load_recognizer(cfg, str(tmp_path / 'missing.pth'))
+        deployable_recognizer(cfg, str(tmp_path / 'missing.pth'))

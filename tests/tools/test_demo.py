@@ -55,7 +55,7 @@ def test_full_trains_every_run_for_every_seed(full_run):
         gaps = osp.isfile(osp.join(r['work_dir'], 'test_feature_gaps.json'))
         assert gaps == (r['method'] in GAP_METHODS and r['setting'] != 'AV_F'), r['work_dir']
     seed1 = [r['work_dir'] for r in runs if r['seed'] == 1]
-    assert all(osp.join('benchmark', 'seed1') in path for path in seed1)
+    assert all(osp.join('runs', 'seed1') in path for path in seed1)
 
 
 def test_study_writes_tables_intervals_and_mechanism(full_run):

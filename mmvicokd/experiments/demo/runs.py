@@ -2,7 +2,7 @@
 
 A run is one config of ``configs/demo/`` trained with one seed. Its work dir is
 ``work_dirs/<config name>`` for seed 0 (where ``tools/train.py`` puts it and the distillation
-configs look for their teacher) and ``work_dirs/benchmark/seed<k>/<config name>`` for the other
+configs look for their teacher) and ``work_dirs/seed<k>/<config name>`` for the other
 seeds; a distiller reads the final checkpoint of the teacher trained with the same seed. A run
 whose ``test_metrics.json`` exists is reused, a finished checkpoint without metrics is tested,
 and an interrupted run resumes from its last checkpoint.
@@ -72,7 +72,7 @@ def work_dir(name: str, seed: int, root: str = 'work_dirs') -> str:
     """Work dir of config ``name`` trained with ``seed`` (see the module docstring)."""
     if seed == 0:
         return osp.join(root, name)
-    return osp.join(root, 'benchmark', f'seed{seed}', name)
+    return osp.join(root, f'seed{seed}', name)
 
 
 def final_checkpoint(cfg) -> str:

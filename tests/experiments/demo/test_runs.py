@@ -24,7 +24,7 @@ def test_set_epochs_retimes_loop_cosine_and_checkpoint():
 
 def test_student_epochs_give_own_work_dir_and_keep_the_teacher():
     cfg = load_run_config('cokd_multiasl_synthetic_v_f', 1, 'multiasl', root='runs', epochs=30)
-    assert cfg.work_dir == osp.join('runs', 'benchmark', 'seed1',
+    assert cfg.work_dir == osp.join('runs', 'seed1',
                                     'cokd_multiasl_synthetic_v_f_30e')
     assert cfg.train_cfg.max_epochs == 30
     assert cfg.param_scheduler[-1].end == 30
