@@ -15,7 +15,7 @@ from mmvicokd.apis.recording_inference import (_batch_inputs, infer_recording,
 from mmvicokd.datasets.transforms import (DecodeMultiViewVideo, LoadAudioFbank,
                                           MultiViewDecordInit)
 from tests.datasets.fixtures import write_recording
-from tests.tools.e2e import REPO
+from tests.helpers.e2e import REPO
 
 MODEL = dict(
     type='MultiViewAVRecognizer',

@@ -275,7 +275,7 @@ def test_teacher_checkpoint_of_another_architecture(tmp_path):
     from mmaction.registry import MODELS
     from mmengine.registry import init_default_scope
 
-    from ..tools.e2e import save_random_teacher, tiny_config
+    from ..helpers.e2e import save_random_teacher, tiny_config
     dirs = dict(data_root=str(tmp_path), work_dir=str(tmp_path), cache_dir=str(tmp_path))
     tsf = tiny_config('configs/cokd/cokd_multitsf_home1_v_f.py', **dirs)
     ckpt = save_random_teacher(tsf, str(tmp_path / 'teacher_multitsf.pth'))
@@ -293,7 +293,7 @@ def test_teacher_checkpoint_of_another_architecture(tmp_path):
 def test_config_pointing_at_a_missing_data_root(tmp_path):
     from mmengine.config import Config
 
-    from ..tools.e2e import config_path
+    from ..helpers.e2e import config_path
     cfg = Config.fromfile(config_path('configs/teacher/teacher_multiasl_home1_av_f.py'))
     missing = str(tmp_path / 'MultiSensor-Home' / 'Home1')
     cfg.train_dataloader.dataset.data_root = missing

@@ -22,7 +22,7 @@ import re
 import shutil
 
 from .markdown_commands import Command
-from ..tools.e2e import REPO, dump_config, tiny_config
+from ..helpers.e2e import REPO, dump_config, tiny_config
 
 DATA_PREFIX = '/data/MultiSensor-Home'
 EPOCH = re.compile(r'epoch_\d+\.pth')

@@ -19,8 +19,8 @@ import pytest
 
 from .doc_sandbox import DocSandbox
 from .markdown_commands import Command, block_commands, documents, inline_commands
-from ..tools.e2e import REPO
-from ..tools.launch_helpers import LAUNCH_VARS, free_port, write_srun
+from ..helpers.e2e import REPO
+from ..helpers.launch import LAUNCH_VARS, free_port, write_srun
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import pytest
 from mmvicokd.experiments.result_tables import runs_table
 from mmvicokd.experiments.run_logs import load_run
 
-from ..tools.e2e import REPO, dump_config, save_random_teacher, tiny_config
+from ..helpers.e2e import REPO, dump_config, save_random_teacher, tiny_config
 
 pytestmark = pytest.mark.slow
 

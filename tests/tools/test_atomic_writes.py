@@ -16,10 +16,10 @@ import pytest
 from mmvicokd.datasets.frame_cache import build_frame_cache
 
 from ..datasets.fixtures import write_json, write_recording
-from .e2e import REPO
+from ..helpers.e2e import REPO
 from .test_train_test import tool
 
-KILLER = osp.join(REPO, 'tests', 'tools', 'kill_at_replace.py')
+KILLER = osp.join(REPO, 'tests', 'helpers', 'kill_at_replace.py')
 
 
 def run_killed(suffix: str, nth: int, name: str, *args: str) -> None:

@@ -38,7 +38,7 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 from torch import nn
 
-from .e2e import DIM, REPO, shrink_model, tiny_config
+from ..helpers.e2e import DIM, REPO, shrink_model, tiny_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures('one_torch_thread')]
 

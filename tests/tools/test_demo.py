@@ -12,7 +12,7 @@ from mmvicokd.experiments.demo.runs import DEMO_RUNS, STUDY_RUNS
 
 from mmvicokd.experiments.demo.study import GAP_METHODS
 
-from .e2e import REPO
+from ..helpers.e2e import REPO
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ..datasets.fixtures import write_json, write_recording
-from .e2e import REPO, dump_config, tiny_config
+from ..helpers.e2e import REPO, dump_config, tiny_config
 
 RECS = ('01/3', '01/4', '01/5')
 

@@ -8,8 +8,8 @@ import torch
 
 from mmvicokd.experiments.feature_gaps import GAPS, feature_gap_sums
 
-from .e2e import REPO
-from .trained_runs import trained_runs
+from ..helpers.e2e import REPO
+from ..helpers.trained_runs import trained_runs
 
 pytestmark = pytest.mark.slow
 

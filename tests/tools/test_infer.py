@@ -9,7 +9,7 @@ import torch
 
 from tests.datasets.fixtures import write_recording
 
-from .trained_runs import tool, trained_runs
+from ..helpers.trained_runs import tool, trained_runs
 
 CLIP_LEN = 8  # the tiny configs' T
 

@@ -30,8 +30,8 @@ import torch
 
 from mmvicokd.utils.cpu_dist import export_slurm_env
 
-from .e2e import REPO, dump_config, tiny_config
-from .launch_helpers import LAUNCH_VARS, free_port, write_srun
+from ..helpers.e2e import REPO, dump_config, tiny_config
+from ..helpers.launch import LAUNCH_VARS, free_port, write_srun
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from .trained_runs import tool, trained_runs
+from ..helpers.trained_runs import tool, trained_runs
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ import torch
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 
-from .e2e import dump_config, tiny_config
+from ..helpers.e2e import dump_config, tiny_config
 from .test_train_test import tool
 
 pytestmark = pytest.mark.slow

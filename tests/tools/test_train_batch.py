@@ -4,7 +4,7 @@ import runpy
 
 from mmengine.config import Config
 
-from .e2e import REPO
+from ..helpers.e2e import REPO
 
 
 def report_total_batch():

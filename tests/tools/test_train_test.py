@@ -20,8 +20,8 @@ import torch
 
 from mmvicokd.datasets.functional import recording_id_from_url
 
-from .e2e import REPO, dump_config, save_random_teacher, tiny_config
-from .launch_helpers import LAUNCH_VARS, free_port
+from ..helpers.e2e import REPO, dump_config, save_random_teacher, tiny_config
+from ..helpers.launch import LAUNCH_VARS, free_port
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import pytest
 
 from mmvicokd.visualization.attention_figure import DPI, figure_inches
 
-from .trained_runs import tool, trained_runs
+from ..helpers.trained_runs import tool, trained_runs
 
 
 @pytest.fixture(scope='module')

@@ -12,7 +12,7 @@ from mmvicokd.utils.complexity import count_flops, recognizer_complexity
 from mmvicokd.utils.complexity_config import (ClipShape, build_recognizer, clip_shape,
                                               recognizer_configs, resized)
 from ..configs.zoo_complexity import decomposed_flops
-from ..tools.e2e import REPO, dump_config, tiny_config
+from ..helpers.e2e import REPO, dump_config, tiny_config
 
 TOOL = osp.join(REPO, 'tools', 'analysis_tools', 'get_flops.py')
 CONFIGS = {'teacher': 'configs/teacher/teacher_multiasl_home1_av_f.py',

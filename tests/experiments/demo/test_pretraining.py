@@ -16,7 +16,7 @@ from mmvicokd.experiments.demo.pretraining import (AUDIO_ATTRIBUTES, CORPUS_SEED
                                                    sidecar_path, visual_attributes)
 from mmvicokd.experiments.demo.pretraining import weights
 
-from ...tools.e2e import REPO
+from ...helpers.e2e import REPO
 
 TEACHER = os.path.join(REPO, 'configs/demo/teacher_multiasl_synthetic_av_f.py')
 TINY = PretrainSettings(num_recordings=2, epochs=1, batch_size=64, lr=1e-3)

@@ -3,7 +3,7 @@
 Shared by the report, attention and inference tool tests (each calls :func:`trained_runs` from
 a fixture with the session's ``tiny_synthetic`` set of ``conftest.py``; the first call trains,
 later ones reuse). The configs are the demo's own, shrunk by
-:func:`tests.tools.e2e.tiny_config` (tiny encoders, 8-frame clips, the frame cache):
+:func:`tests.helpers.e2e.tiny_config` (tiny encoders, 8-frame clips, the frame cache):
 
 - ``student``: ``configs/demo/student_multiasl_synthetic_v_f.py``, 2 epochs with validation
   after each, tested; its test metrics written to ``test_metrics.json`` as ``tools/demo.py``
