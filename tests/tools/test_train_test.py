@@ -210,3 +210,33 @@ def test_dist_train_and_dist_test_match_single_process(tiny_set, tmp_path):
     a = torch.load(ckpt, weights_only=True)['state_dict']
     b = torch.load(one_ckpt, weights_only=True)['state_dict']
     assert max(float((a[k] - b[k]).abs().max()) for k in a) < 1e-5
+
+
+def test_trick_3s_past_its_video_trains_and_is_logged(tiny_set, tmp_path):
+    """A training recording whose last trick ends 3 s after its (shortest) video: tools/train.py
+    trains on the clipped labels and the run's log says so (issue: labels past the end)."""
+    import decord
+    import shutil
+
+    source, _ = tiny_set
+    root = str(tmp_path / 'root')
+    shutil.copytree(source, root)
+    with open(osp.join(root, 'train.json')) as f:
+        train = json.load(f)
+    first = train[0]
+    durations = []
+    for key in sorted(k for k in first if k.startswith('video_url_')):
+        reader = decord.VideoReader(osp.join(root, first[key]))
+        durations.append(len(reader) / reader.get_avg_fps())
+    first['tricks'][-1]['end'] = round(min(durations) + 3.0, 2)
+    with open(osp.join(root, 'train.json'), 'w') as f:
+        json.dump(train, f)
+
+    work_dir = str(tmp_path / 'work')
+    cfg = tiny_config('configs/teacher/teacher_multiasl_home1_av_f.py', root, work_dir, None)
+    tool('train.py')([dump_config(cfg, str(tmp_path / 'cfg.py'))])
+    assert osp.isfile(osp.join(work_dir, 'epoch_1.pth'))
+    assert all(torch.isfinite(torch.tensor(train_losses(work_dir))))
+    log = ''.join(open(p).read() for p in glob.glob(osp.join(work_dir, '*', '*.log')))
+    assert f'1 trick(s) in 1 recording(s) of {osp.join(root, "train.json")}' in log
+    assert 'clipped to the video' in log
