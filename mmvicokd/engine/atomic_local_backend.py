@@ -5,7 +5,6 @@ saving a checkpoint leaves a truncated ``epoch_N.pth`` that a later ``--resume``
 ``tools/test.py`` trusts. ``tools/train.py`` points the ``CheckpointHook`` at this backend
 (``backend_args=dict(backend='atomic_local')``) unless the config chose another one.
 """
-import os
 from pathlib import Path
 from typing import Union
 

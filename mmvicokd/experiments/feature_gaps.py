@@ -13,8 +13,6 @@ recordings can resample it. The student and the teacher see the same batch: the 
 video and audio, the student its video.
 """
 import json
-import os
-import os.path as osp
 from typing import Dict, Optional
 
 import torch

@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 from ...utils.atomic_files import write_json
-from ...utils.source_tree import source_tree
+from ...utils.package_configs import package_config
 from ..predictions import PREDICTIONS_FILE
 from ..run_info import ABLATION_PREFIX, ABLATIONS
 
-REPO = source_tree()
-CONFIG_DIR = osp.join(REPO, 'configs', 'demo')
 METRICS_FILE = 'test_metrics.json'
 TIMING_FILE = 'timing.json'
 
@@ -124,7 +122,7 @@ def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[D
     a distiller reads keeps its own) and gives it its own work dir, ``<name>_<epochs>e``.
     """
     from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(CONFIG_DIR, name + '.py'))
+    cfg = Config.fromfile(package_config(f'demo/{name}.py'))
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     if data_dir is not None:

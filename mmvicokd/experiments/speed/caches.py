@@ -19,8 +19,9 @@ from mmengine.registry import DefaultScope
 from ...datasets.feature_extraction import build_feature_cache
 from ...datasets.frame_cache import build_frame_cache
 from ...datasets.multisensor_home_dataset import MultiSensorHomeDataset
+from ...utils.package_configs import package_config
 from .measure import ratio_rows, time_interleaved
-from .models import CONFIGS, REPO, model_config
+from .models import CONFIGS, model_config
 from .pipeline import train_pipeline
 from .recording import RESIZE
 
@@ -32,7 +33,7 @@ def _folder_bytes(folder: str) -> int:
 
 
 def _feature_pipeline(cache_dir: str, clip_len: int) -> list:
-    cfg = Config.fromfile(osp.join(REPO, CONFIGS['teacher_features']))
+    cfg = Config.fromfile(package_config(CONFIGS['teacher_features']))
     pipeline = copy.deepcopy(cfg.train_pipeline)
     for step in pipeline:
         if step['type'] == 'MultiViewFeatureInit':

@@ -6,7 +6,6 @@ next's.
 """
 import json
 import os
-import os.path as osp
 import statistics
 import subprocess
 import sys
@@ -14,11 +13,9 @@ import sys
 import torch
 from mmaction.registry import MODELS
 
-from ...utils.source_tree import source_tree
 from .measure import peak_rss_of, time_interleaved
 from .recording import TRAIN_BATCH_FRAMES
 
-REPO = source_tree()
 # Large blocks go back to the system when freed, so each encoder run's peak RSS is its own.
 CHILD_ENV = dict(MALLOC_MMAP_THRESHOLD_='131072')
 
@@ -71,7 +68,7 @@ def bench_encoder(arch: str, img_size: int, views: int, frames: int, chunk_sizes
     spec = dict(arch=arch, img_size=img_size, views=views, frames=frames,
                 chunk_sizes=chunk_sizes, repeats=repeats, threads=threads)
     proc = subprocess.run([sys.executable, '-m', 'mmvicokd.experiments.speed.encoder',
-                           json.dumps(spec)], capture_output=True, text=True, cwd=REPO,
+                           json.dumps(spec)], capture_output=True, text=True,
                           env={**os.environ, **CHILD_ENV})
     if proc.returncode != 0:
         raise RuntimeError(f'encoder benchmark subprocess failed:\n{proc.stderr[-4000:]}')

@@ -1,6 +1,5 @@
 """Models and batches of the model benchmarks: the Home-1 MultiASL configs users train."""
 import copy
-import os.path as osp
 
 import torch
 from mmaction.registry import MODELS
@@ -8,16 +7,15 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from ...utils.source_tree import source_tree
+from ...utils.package_configs import package_config
 
-REPO = source_tree()
 CONFIGS = dict(
-    teacher='configs/teacher/teacher_multiasl_home1_av_f.py',
-    teacher_features='configs/features/teacher_multiasl_home1_av_f_features.py',
-    student='configs/student/student_multiasl_home1_v_f.py',
-    vicokd='configs/vicokd/vicokd_multiasl_home1_v_f.py',
-    student_features='configs/features/student_multiasl_home1_v_f_features.py',
-    vicokd_features='configs/features/vicokd_multiasl_home1_v_f_features.py')
+    teacher='teacher/teacher_multiasl_home1_av_f.py',
+    teacher_features='features/teacher_multiasl_home1_av_f_features.py',
+    student='student/student_multiasl_home1_v_f.py',
+    vicokd='vicokd/vicokd_multiasl_home1_v_f.py',
+    student_features='features/student_multiasl_home1_v_f_features.py',
+    vicokd_features='features/vicokd_multiasl_home1_v_f_features.py')
 
 
 def _encoders(recognizer: dict, arch: str, img_size: int, depth, with_cp: bool) -> dict:
@@ -41,7 +39,7 @@ def _encoders(recognizer: dict, arch: str, img_size: int, depth, with_cp: bool) 
 def model_config(name: str, arch: str, img_size: int, depth=None, with_cp: bool = False) -> dict:
     """``model`` of ``CONFIGS[name]`` with the visual encoder ``arch`` at ``img_size`` (and
     ``depth`` blocks in both encoders if given) and ``with_cp``; a distiller's teacher inline."""
-    model = copy.deepcopy(Config.fromfile(osp.join(REPO, CONFIGS[name])).model.to_dict())
+    model = copy.deepcopy(Config.fromfile(package_config(CONFIGS[name])).model.to_dict())
     if model['type'] == 'ViCoKDDistiller':
         teacher = Config.fromfile(model['teacher']).model.to_dict()
         model['teacher'] = _encoders(teacher, arch, img_size, depth, with_cp)

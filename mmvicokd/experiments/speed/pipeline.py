@@ -9,15 +9,14 @@ from mmaction.registry import TRANSFORMS
 from mmengine.config import Config
 
 from ...datasets.multisensor_home_dataset import MultiSensorHomeDataset
-from ...utils.source_tree import source_tree
+from ...utils.package_configs import package_config
 
-REPO = source_tree()
-PIPELINE_CONFIG = osp.join(REPO, 'configs', '_base_', 'datasets', 'multisensor_home1.py')
+PIPELINE_CONFIG = '_base_/datasets/multisensor_home1.py'
 
 
 def train_pipeline(clip_len: int) -> list:
     """The Home-1 train pipeline config, with ``clip_len`` frames."""
-    pipeline = copy.deepcopy(Config.fromfile(PIPELINE_CONFIG).train_pipeline)
+    pipeline = copy.deepcopy(Config.fromfile(package_config(PIPELINE_CONFIG)).train_pipeline)
     for step in pipeline:
         if step['type'] == 'SampleMultiViewFrames':
             step['clip_len'] = clip_len

@@ -20,11 +20,11 @@ import time
 
 import torch
 
-from .models import REPO
+from ...utils.package_configs import package_config
 from .recording import write_recording
 
-CONFIGS = dict(teacher='configs/teacher/teacher_multiasl_home1_av_f.py',
-               vicokd='configs/vicokd/vicokd_multiasl_home1_v_f.py')
+CONFIGS = dict(teacher='teacher/teacher_multiasl_home1_av_f.py',
+               vicokd='vicokd/vicokd_multiasl_home1_v_f.py')
 CASES = (  # (model, ViT file, AST file)
     ('teacher', 'vit.npz', 'ast_hub'),
     ('teacher', 'vit.safetensors', 'ast_hub_bin'),
@@ -83,7 +83,7 @@ def run_case(model_name: str, vit_file: str, ast_file: str, folder: str, recordi
     from mmengine.optim import OptimWrapper
     from mmengine.registry import DefaultScope
     torch.set_num_threads(threads)
-    cfg = Config.fromfile(osp.join(REPO, CONFIGS['teacher']))
+    cfg = Config.fromfile(package_config(CONFIGS['teacher']))
     cfg.model.visual_encoder.checkpoint = osp.join(folder, vit_file)
     cfg.model.audio_encoder.checkpoint = osp.join(folder, ast_file)
     _set_depth(cfg.model, depth)
@@ -95,7 +95,7 @@ def run_case(model_name: str, vit_file: str, ast_file: str, folder: str, recordi
         if model_name == 'vicokd':
             teacher_ckpt = osp.join(folder, 'teacher.pth')
             torch.save(dict(state_dict=model.state_dict()), teacher_ckpt)
-            dcfg = Config.fromfile(osp.join(REPO, CONFIGS['vicokd']))
+            dcfg = Config.fromfile(package_config(CONFIGS['vicokd']))
             dcfg.model.student.visual_encoder.checkpoint = osp.join(folder, vit_file)
             dcfg.model.teacher_ckpt = teacher_ckpt
             dcfg.model.teacher = cfg.model
@@ -129,7 +129,7 @@ def bench_pretrained_step(folder: str, threads: int, depth=None) -> dict:
         spec = json.dumps(dict(case=case, folder=folder, recording=recording, threads=threads,
                                depth=depth))
         out = subprocess.run([sys.executable, '-m', __name__, spec], capture_output=True,
-                             text=True, cwd=REPO)
+                             text=True)
         if out.returncode != 0:
             raise RuntimeError(f'pretrained-step case {case} failed:\n{out.stderr[-4000:]}')
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))

@@ -42,8 +42,9 @@ def test_every_run_is_named_as_its_config_is_described():
     config (what tools/report.py and the study document show)."""
     from mmengine.config import Config
 
-    from mmvicokd.experiments.demo.runs import CONFIG_DIR, STUDY_RUNS
+    from mmvicokd.experiments.demo.runs import STUDY_RUNS
     from mmvicokd.experiments.run_info import describe_run
+    from mmvicokd.utils.package_configs import package_config
     for run in STUDY_RUNS:
-        info = describe_run(Config.fromfile(f'{CONFIG_DIR}/{run.name("multiasl")}.py'))
+        info = describe_run(Config.fromfile(package_config(f'demo/{run.name("multiasl")}.py')))
         assert (info.method, info.setting) == (run.method, run.setting), run.config
