@@ -31,7 +31,7 @@ def tiny_synthetic(tmp_path_factory):
     ``test3.json`` (3 recordings: an odd size the DDP sampler pads), all cached at 64 px."""
     import json
 
-    from mmvicokd.datasets.frame_cache import build_frame_cache
+    from mmvicokd.datasets.caches.frame_cache import build_frame_cache
     from mmvicokd.datasets.synthetic import generate_synthetic_dataset
 
     out = tmp_path_factory.mktemp('synthetic')
@@ -62,3 +62,30 @@ def random_yolo(tmp_path_factory):
     path = str(tmp_path_factory.mktemp('yolo') / 'yolov10n_random.pt')
     YOLO('yolov10n.yaml').save(path)
     return path
+
+
+@pytest.fixture(scope='session')
+def recording_root(tmp_path_factory):
+    """Tiny real MultiSensor-Home-style recordings written to a tmp folder: two recordings (3
+    views each, 6 s), a list annotation file and a human-mask file.
+
+    Recording ``Home1/01/3-Part1``: tricks Drink [0.5, 2.0] s, Eat+Drink [3.0, 5.2] s.
+    Recording ``Home1/01/4-Part1``: trick Sitdown [1.0, 1.4] s; its audio is 22.05 kHz, so
+    it is resampled to 16 kHz.
+    Mask scores: (5, 15) random in [0, 1) per recording (rows for views 1..5).
+    """
+    import numpy as np
+
+    from .datasets.fixtures import write_json, write_recording
+    root = str(tmp_path_factory.mktemp('multisensor'))
+    e1 = write_recording(root, '01/3')
+    e1['tricks'] = [dict(start=0.5, end=2.0, labels=['Drink']),
+                    dict(start=3.0, end=5.2, labels=['Eat', 'Drink'])]
+    e2 = write_recording(root, '01/4', sample_rate=22050)
+    e2['tricks'] = [dict(start=1.0, end=1.4, labels=['Sitdown'])]
+    write_json(os.path.join(root, 'train.json'), [e1, e2])
+    rng = np.random.default_rng(0)
+    masks = {rid: rng.random((5, 15)).round(3).tolist()
+             for rid in ('Home1/01/3-Part1', 'Home1/01/4-Part1')}
+    write_json(os.path.join(root, 'human_masks.json'), masks)
+    return root

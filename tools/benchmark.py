@@ -62,7 +62,7 @@ import decord
 import torch
 
 import mmvicokd  # noqa: F401  (registers our transforms and models)
-from mmvicokd.experiments.speed.audio import bench_audio
+from mmvicokd.experiments.speed.fbank_windows import bench_audio
 from mmvicokd.experiments.speed.cache_formats import bench_cache_formats
 from mmvicokd.experiments.speed.caches import bench_cache_samples
 from mmvicokd.experiments.speed.encoder import bench_encoder

@@ -7,7 +7,7 @@ Then replace ``MultiViewDecordInit`` by ``LoadMultiViewCache(cache_dir=OUT)`` in
 (see configs/_base_/datasets/synthetic.py). Running it again skips up-to-date recordings and
 rebuilds stale ones (a view file changed, other settings).
 
-``--format`` picks how frames are stored (mmvicokd/datasets/frame_cache_formats.py): ``raw``
+``--format`` picks how frames are stored (mmvicokd/datasets/caches/frame_formats.py): ``raw``
 (bitwise, largest), ``deflate`` (bitwise, small only for flat synthetic frames) or ``jpeg``
 (lossy, ~9 % of the raw frames at quality 90: the one that fits a real data set);
 ``--fbank-dtype float16`` halves the fbanks, which are then most of a JPEG cache. The loader
@@ -16,10 +16,10 @@ reads any of them without a config change. ``tools/benchmark.py`` section 6b mea
 import argparse
 import sys
 
-from mmvicokd.datasets.frame_cache import build_frame_cache
-from mmvicokd.datasets.frame_cache_formats import (DEFAULT_JPEG_QUALITY, FBANK_DTYPES,
+from mmvicokd.datasets.caches.frame_cache import build_frame_cache
+from mmvicokd.datasets.caches.frame_formats import (DEFAULT_JPEG_QUALITY, FBANK_DTYPES,
                                                    FRAME_FORMATS)
-from mmvicokd.utils.cache_summary import print_cache_summary
+from mmvicokd.datasets.caches.cache_summary import print_cache_summary
 
 
 def parse_args(argv=None):

@@ -123,7 +123,7 @@ def describe_packed_sample(cfg) -> str:
 def prepare_data(args) -> None:
     """Generate the synthetic set and its frame cache where the demo configs expect them, and
     the pre-trained encoder files the demo teacher's config names."""
-    from mmvicokd.datasets.frame_cache import build_frame_cache
+    from mmvicokd.datasets.caches.frame_cache import build_frame_cache
     from mmvicokd.datasets.synthetic import generate_synthetic_dataset
     from mmvicokd.experiments.demo.pretraining import ensure_demo_encoders
     from mmvicokd.experiments.demo.runs import TEACHER, load_run_config

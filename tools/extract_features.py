@@ -19,9 +19,9 @@ import sys
 from mmengine.config import Config, DictAction
 
 import mmvicokd  # noqa: F401  (registers the models)
-from mmvicokd.datasets.feature_cache import DTYPES
-from mmvicokd.datasets.feature_extraction import build_feature_cache
-from mmvicokd.utils.cache_summary import print_cache_summary
+from mmvicokd.datasets.caches.feature_cache import DTYPES
+from mmvicokd.apis.feature_extraction import build_feature_cache
+from mmvicokd.datasets.caches.cache_summary import print_cache_summary
 from mmvicokd.utils.data_root import set_data_root
 
 

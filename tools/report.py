@@ -65,7 +65,7 @@ def write_report(records, out: str, curve_metric: str = 'seq_mAP') -> dict:
     from mmvicokd.experiments.seed_summary import summarise_runs
     from mmvicokd.utils.atomic_files import write_text
     from mmvicokd.visualization.atomic_output import save_figure
-    from mmvicokd.visualization.curves import curves_figure
+    from mmvicokd.experiments.curves import curves_figure
 
     summaries = summarise_runs(records)
     written = {}

@@ -17,7 +17,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-from mmvicokd.datasets.frame_cache import build_frame_cache
+from mmvicokd.datasets.caches.frame_cache import build_frame_cache
 
 from .fixtures import view_tone, write_json, write_recording
 

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from mmvicokd.datasets.frame_cache import cache_file, read_cache, savez_deterministic
+from mmvicokd.datasets.caches.frame_cache import cache_file, read_cache, savez_deterministic
 
 from .bad_inputs import (REC, T_FULL, copy_set, dataset_cfg, load_first_sample, logged_to,
                          view_file, write_good_set)
@@ -222,7 +222,7 @@ def test_recording_shorter_than_clip_len_repeats_frames_and_is_logged(good_set, 
 
 @pytest.mark.parametrize('cache', [False, True])
 def test_audio_shorter_than_the_video_is_padded_with_silence(good_set, tmp_path, cache):
-    from mmvicokd.datasets.frame_cache import build_frame_cache
+    from mmvicokd.datasets.caches.frame_cache import build_frame_cache
     from mmvicokd.datasets.synthetic.media_writer import write_av_mp4
     from mmvicokd.datasets.transforms import load_audio_fbank as laf
 
@@ -247,7 +247,7 @@ MIXED_VIEWS = [(10, 64, 48, 'libx264'), (25, 80, 60, 'mpeg4'), (12, 96, 72, 'lib
 
 def test_views_with_different_rates_sizes_and_codecs_stay_time_aligned(tmp_path):
     """Each frame's grey level is 60 x its time in seconds, so a decoded frame tells its time."""
-    from mmvicokd.datasets.frame_cache import build_frame_cache
+    from mmvicokd.datasets.caches.frame_cache import build_frame_cache
 
     from .bad_inputs import GREY_PER_SECOND, write_mixed_views
     root = str(tmp_path / 'data')

@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmaction.registry import MODELS
 from mmvicokd.deploy.onnx_export import deployable_recognizer, example_inputs, onnx_session
 
-from ..datasets.test_feature_cache import STUDENT, TEACHER
+from ..apis.test_feature_extraction import STUDENT, TEACHER
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PIPELINE = [dict(type='SampleMultiViewFrames', clip_len=8, test_mode=True)]

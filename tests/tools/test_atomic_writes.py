@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from mmvicokd.datasets.frame_cache import build_frame_cache
+from mmvicokd.datasets.caches.frame_cache import build_frame_cache
 
 from ..datasets.fixtures import write_json, write_recording
 from ..helpers.e2e import REPO

@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 
-from mmvicokd.datasets.frame_cache import cache_file, read_cache
+from mmvicokd.datasets.caches.frame_cache import cache_file, read_cache
 
 from ..datasets.fixtures import write_json, write_recording
 

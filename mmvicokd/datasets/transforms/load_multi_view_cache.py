@@ -4,7 +4,7 @@ import os.path as osp
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ..frame_cache import cache_command, cache_file, meta_command, read_cache, stale_reason
+from ..caches.frame_cache import cache_command, cache_file, meta_command, read_cache, stale_reason
 from ..functional import multi_view_timing
 
 
@@ -13,8 +13,8 @@ class LoadMultiViewCache(BaseTransform):
     """Drop-in replacement of :class:`MultiViewDecordInit` reading the frame cache.
 
     Loads ``{cache_dir}/{recording_id}.npz`` written by ``tools/cache_frames.py``
-    (:func:`mmvicokd.datasets.frame_cache.build_frame_cache`), checks it against the view files
-    (names, sizes, mtimes), keeps the rows of the dataset's ``views`` and sets the timing keys
+    (:func:`mmvicokd.datasets.caches.frame_cache.build_frame_cache`), checks it against the
+    view files (names, sizes, mtimes), keeps the rows of the dataset's ``views`` and sets the timing keys
     exactly as :class:`MultiViewDecordInit` would. :class:`SampleMultiViewFrames` then runs
     unchanged, and :class:`DecodeMultiViewVideo` / :class:`LoadAudioFbank` slice the cached
     arrays at ``frame_inds`` instead of decoding: the pipeline output is the same (bitwise for
@@ -27,7 +27,7 @@ class LoadMultiViewCache(BaseTransform):
         - ``total_frames``, ``avg_fps`` (V,), ``duration``, ``num_clip_frames`` (T_full): as
           :class:`MultiViewDecordInit`.
         - ``cached_imgs``: np.uint8 (V, T_cache, H, W, 3) frames on the grid, T_cache >= T_full;
-          for a ``jpeg``-format cache a :class:`~mmvicokd.datasets.jpeg_frames.JpegFrames` of
+          for a ``jpeg``-format cache a :class:`~mmvicokd.datasets.caches.jpeg_frames.JpegFrames` of
           that shape, which decodes only the frames :class:`DecodeMultiViewVideo` takes.
         - ``cached_fbank``: np.float32 (V, S, M) whole-track fbanks.
         - ``frame_cache``: dict(file, resize, num_mel_bins, sample_rate, command) describing the

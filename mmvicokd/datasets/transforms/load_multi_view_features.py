@@ -4,7 +4,7 @@ from typing import Sequence
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ..feature_cache import FEATURE_KEYS
+from ..caches.feature_cache import FEATURE_KEYS
 
 
 @TRANSFORMS.register_module()

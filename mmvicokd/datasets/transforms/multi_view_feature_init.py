@@ -4,7 +4,7 @@ import os.path as osp
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ..feature_cache import (extract_command, feature_file, read_features, read_manifest,
+from ..caches.feature_cache import (extract_command, feature_file, read_features, read_manifest,
                              stale_reason)
 from ..functional import multi_view_timing
 

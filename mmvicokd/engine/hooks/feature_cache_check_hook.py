@@ -4,7 +4,8 @@ from typing import Iterable, List
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 
-from ...datasets.feature_cache import check_model, read_manifest
+from ...datasets.caches.feature_cache import extract_command, read_manifest
+from ...models.cached_encoders import check_model
 
 _INIT = 'MultiViewFeatureInit'
 
@@ -44,7 +45,7 @@ class FeatureCacheCheckHook(Hook):
     hold features of every encoder the model reads (visual; audio for a teacher), each with the
     SHA-256 fingerprint of the model's own frozen weights (after ``init_weights`` and any
     ``load_from``/resume), and the data preprocessor's mean/std
-    (:func:`mmvicokd.datasets.feature_cache.check_model`).
+    (:func:`mmvicokd.models.cached_encoders.check_model`).
     """
 
     priority = 'VERY_HIGH'
@@ -56,7 +57,8 @@ class FeatureCacheCheckHook(Hook):
         for cache_dir in feature_cache_dirs(runner.cfg, loaders):
             if cache_dir in self._checked:
                 continue
-            check_model(runner.model, read_manifest(cache_dir), cache_dir)
+            check_model(runner.model, read_manifest(cache_dir), cache_dir,
+                        extract_command(cache_dir))
             self._checked.add(cache_dir)
 
     def before_train(self, runner) -> None:

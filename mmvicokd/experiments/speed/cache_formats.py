@@ -15,7 +15,7 @@ import zipfile
 import numpy as np
 from mmengine.registry import DefaultScope
 
-from ...datasets.frame_cache import build_frame_cache, cache_file
+from ...datasets.caches.frame_cache import build_frame_cache, cache_file
 from ...datasets.multisensor_home_dataset import MultiSensorHomeDataset
 from .measure import ratio_rows, time_interleaved
 from .pipeline import train_pipeline

@@ -16,8 +16,8 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from ...datasets.feature_extraction import build_feature_cache
-from ...datasets.frame_cache import build_frame_cache
+from ...apis.feature_extraction import build_feature_cache
+from ...datasets.caches.frame_cache import build_frame_cache
 from ...datasets.multisensor_home_dataset import MultiSensorHomeDataset
 from ...utils.package_configs import package_config
 from .measure import ratio_rows, time_interleaved

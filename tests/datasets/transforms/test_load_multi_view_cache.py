@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from mmaction.registry import TRANSFORMS
 
-from mmvicokd.datasets.frame_cache import build_frame_cache, cache_file
+from mmvicokd.datasets.caches.frame_cache import build_frame_cache, cache_file
 from mmvicokd.datasets.multisensor_home_dataset import MultiSensorHomeDataset
 from mmvicokd.datasets.transforms import (DecodeMultiViewVideo, LoadAudioFbank,
                                           LoadMultiViewCache, MultiViewDecordInit,

@@ -5,9 +5,9 @@ from typing import Sequence
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..experiments.result_tables import BACKBONE_ORDER, ordered, data_labels
-from ..experiments.run_info import TABLE1_METHODS, TEACHER, TEACHER_VC, ablation_name
-from ..experiments.seed_summary import RunSummary
+from .result_tables import BACKBONE_ORDER, ordered, data_labels
+from .run_info import TABLE1_METHODS, TEACHER, TEACHER_VC, ablation_name
+from .seed_summary import RunSummary
 
 PANEL_INCHES = (5.0, 3.6)
 

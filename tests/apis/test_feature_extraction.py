@@ -13,11 +13,12 @@ from mmengine.dataset import pseudo_collate
 from mmengine.registry import DefaultScope
 
 from mmaction.registry import MODELS
-from mmvicokd.datasets.feature_cache import (cached_encoders, check_model, feature_file,
-                                             read_features, read_manifest)
-from mmvicokd.datasets.feature_extraction import build_feature_cache, build_model_like_runner
+from mmvicokd.apis.feature_extraction import build_feature_cache, build_model_like_runner
+from mmvicokd.datasets.caches.feature_cache import (extract_command, feature_file, read_features,
+                                                    read_manifest)
 from mmvicokd.datasets.multisensor_home_dataset import MultiSensorHomeDataset
 from mmvicokd.datasets.transforms import LoadMultiViewFeatures, MultiViewFeatureInit
+from mmvicokd.models.cached_encoders import cached_encoders, check_model
 
 REC = 'Home1/01/3-Part1'
 D, FA, PX = 32, 16, 32
@@ -160,20 +161,21 @@ def test_check_model_against_manifest(root, tmp_path):
     build(make_cfg(root), out)
     manifest = read_manifest(out)
     teacher = build_model_like_runner(make_cfg(root))
-    check_model(teacher, manifest, out)
+    check_model(teacher, manifest, out, extract_command(out))
     torch.manual_seed(0)  # the student's visual encoder is built first, as the teacher's
     student = MODELS.build(STUDENT)
-    check_model(student, manifest, out)  # a student reads the teacher's visual features
+    # a student reads the teacher's visual features
+    check_model(student, manifest, out, extract_command(out))
     with torch.no_grad():
         student.visual_encoder.model.norm.weight.add_(1.0)
     with pytest.raises(ValueError, match='visual encoder has other weights.*randomness.seed'):
-        check_model(student, manifest, out)
+        check_model(student, manifest, out, extract_command(out))
     student_only = dict(manifest, encoders={'visual': manifest['encoders']['visual']})
     with pytest.raises(ValueError, match=r"holds \['visual'\] features.*also needs 'audio'"):
-        check_model(teacher, student_only, out)
+        check_model(teacher, student_only, out, extract_command(out))
     moved = dict(manifest, preprocess=dict(mean=[0.0] * 3, std=[1.0] * 3))
     with pytest.raises(ValueError, match='video mean/std'):
-        check_model(teacher, moved, out)
+        check_model(teacher, moved, out, extract_command(out))
 
 
 def test_distiller_needs_one_visual_encoder():

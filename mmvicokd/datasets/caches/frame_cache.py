@@ -10,7 +10,7 @@ The cache holds the decoding transforms' own outputs, so reading it gives the sa
 
 - the video, np.uint8 (V, T_cache, H, W, 3): grid frames 0..T_cache-1 of each view, T_cache the
   largest per-view T_full (a view shorter than that repeats its last frame, as decoding does),
-  stored as the frame format says (:mod:`.frame_cache_formats`: ``raw``, ``deflate``, or
+  stored as the frame format says (:mod:`.frame_formats`: ``raw``, ``deflate``, or
   ``jpeg``, lossy; the first two read back bitwise);
 - ``fbank`` (V, S, M): each view's whole-track kaldi fbank, shorter tracks padded to the
   longest S with the fbank floor (silence), as the windows are past a track's end; float32
@@ -31,15 +31,15 @@ from typing import Sequence
 
 import numpy as np
 
-from .cache_sources import add_recordings, source_stamp, sources_stale_reason
-from .frame_cache_formats import (STORAGE_KEYS, decode_arrays, encode_arrays, meta_storage,
+from .sources import add_recordings, source_stamp, sources_stale_reason
+from .frame_formats import (STORAGE_KEYS, decode_arrays, encode_arrays, meta_storage,
                                   storage_settings)
-from .functional import multi_view_timing
-from .multisensor_home_dataset import MultiSensorHomeDataset
-from .transforms.decode_multi_view_video import DecodeMultiViewVideo
-from .transforms.load_audio_fbank import FBANK_FLOOR, LoadAudioFbank
-from .transforms.multi_view_decord_init import MultiViewDecordInit
-from ..utils.atomic_files import atomic_path
+from ..functional import multi_view_timing
+from ..multisensor_home_dataset import MultiSensorHomeDataset
+from ..transforms.decode_multi_view_video import DecodeMultiViewVideo
+from ..transforms.load_audio_fbank import FBANK_FLOOR, LoadAudioFbank
+from ..transforms.multi_view_decord_init import MultiViewDecordInit
+from ...utils.atomic_files import atomic_path
 
 # 2: fbanks padded with the fbank floor instead of 0; 3: frame format and fbank dtype in meta
 CACHE_FORMAT = 3
@@ -140,7 +140,7 @@ def build_recording_cache(info: dict, path: str, settings: dict, data_root: str)
     """Decode one recording (a dataset data info) once and write its cache file ``path``.
 
     ``settings``: ``fps``, ``resize``, ``num_mel_bins``, ``sample_rate`` and the storage
-    settings (:func:`~.frame_cache_formats.storage_settings`). Runs the decoding transforms
+    settings (:func:`~.frame_formats.storage_settings`). Runs the decoding transforms
     themselves, at every grid frame, so the cache holds their output.
     """
     # stamped before decoding, so that a file edited during the build reads as stale later
@@ -222,7 +222,7 @@ def build_frame_cache(data_root: str, ann_files: Sequence[str], out_dir: str, re
         views: 1-based views to cache (default: all views of the entries).
         num_mel_bins, sample_rate: as ``LoadAudioFbank``.
         workers: recordings decoded in parallel (default: one per CPU core).
-        frame_format: ``raw``, ``deflate`` or ``jpeg`` (:mod:`.frame_cache_formats`).
+        frame_format: ``raw``, ``deflate`` or ``jpeg`` (:mod:`.frame_formats`).
         jpeg_quality: JPEG quality 1..100 of the ``jpeg`` format (default 90).
         fbank_dtype: ``float32`` or ``float16``.
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from mmvicokd.datasets import jpeg_frames
-from mmvicokd.datasets.jpeg_frames import JpegFrames, encode_jpeg_frames
+from mmvicokd.datasets.caches import jpeg_frames
+from mmvicokd.datasets.caches.jpeg_frames import JpegFrames, encode_jpeg_frames
 
 V, T, SIDE = 2, 4, 16
 

@@ -5,7 +5,8 @@ config's ``randomness``, then ``init_weights``), so that a frozen encoder gets t
 here as in training. Every recording of the config's train/val/test annotation files is decoded
 once on the 2.5-FPS grid with the pipeline's own transforms (:class:`MultiViewDecordInit`,
 :class:`DecodeMultiViewVideo`, :class:`LoadAudioFbank`), normalised by the model's data
-preprocessor and encoded; the file layout is described in :mod:`.feature_cache`.
+preprocessor and encoded; the file layout is described in
+:mod:`mmvicokd.datasets.caches.feature_cache`.
 """
 import logging
 import os.path as osp
@@ -22,15 +23,16 @@ from mmengine.runner.utils import set_random_seed
 from mmengine.utils import track_iter_progress
 from torch import nn
 
-from .cache_sources import add_recordings, source_stamp
-from .feature_cache import (DTYPES, FEATURE_FORMAT, MANIFEST, cached_encoders, feature_file,
-                            manifest_key, preprocess_settings, read_features, read_manifest,
-                            stale_reason, weights_fingerprint, write_features)
-from .multisensor_home_dataset import MultiSensorHomeDataset
-from .transforms.decode_multi_view_video import DecodeMultiViewVideo
-from .transforms.load_audio_fbank import FBANK_FRAMES_PER_SECOND, LoadAudioFbank
+from ..datasets.caches.feature_cache import (DTYPES, FEATURE_FORMAT, MANIFEST, feature_file,
+                                             manifest_key, read_features, read_manifest,
+                                             stale_reason, write_features)
+from ..datasets.caches.sources import add_recordings, source_stamp
+from ..datasets.multisensor_home_dataset import MultiSensorHomeDataset
+from ..datasets.transforms.decode_multi_view_video import DecodeMultiViewVideo
+from ..datasets.transforms.load_audio_fbank import FBANK_FRAMES_PER_SECOND, LoadAudioFbank
+from ..datasets.transforms.multi_view_decord_init import MultiViewDecordInit
+from ..models.cached_encoders import cached_encoders, preprocess_settings, weights_fingerprint
 from ..utils.atomic_files import write_json
-from .transforms.multi_view_decord_init import MultiViewDecordInit
 
 _SPLITS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 _AUDIO_SAMPLE_RATE = 16000  # LoadAudioFbank's default, as in every config's pipeline
@@ -104,7 +106,7 @@ def _describe(encoder: nn.Module) -> dict:
 
 def make_manifest(model: nn.Module, encoders: Dict[str, nn.Module], fps: float, dtype: str,
                   config: str) -> dict:
-    """The cache's manifest (see :mod:`.feature_cache`), ``key`` included."""
+    """The cache's manifest (:mod:`mmvicokd.datasets.caches.feature_cache`), ``key`` included."""
     manifest = dict(format=FEATURE_FORMAT, dtype=dtype, fps=fps,
                     decode=decode_settings(encoders), preprocess=preprocess_settings(model),
                     encoders={n: _describe(e) for n, e in encoders.items()}, config=config)

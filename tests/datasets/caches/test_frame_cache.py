@@ -8,14 +8,14 @@ import zipfile
 import numpy as np
 import pytest
 
-from mmvicokd.datasets import frame_cache
-from mmvicokd.datasets.frame_cache import (build_frame_cache, cache_file, read_cache,
+from mmvicokd.datasets.caches import frame_cache
+from mmvicokd.datasets.caches.frame_cache import (build_frame_cache, cache_file, read_cache,
                                            savez_deterministic)
-from mmvicokd.datasets.jpeg_frames import JpegFrames
+from mmvicokd.datasets.caches.jpeg_frames import JpegFrames
 from mmvicokd.datasets.multisensor_home_dataset import MultiSensorHomeDataset
 from mmvicokd.datasets.transforms import LoadMultiViewCache
 
-from .fixtures import GREY_STEP, VIEW_COLOURS, write_json, write_recording
+from ..fixtures import GREY_STEP, VIEW_COLOURS, write_json, write_recording
 
 REC = 'Home1/01/3-Part1'
 
