@@ -64,16 +64,57 @@ def weighted_map(scores: np.ndarray, labels: np.ndarray, weights: np.ndarray) ->
         return np.where(counts > 0, np.nansum(ap, axis=1) / np.maximum(counts, 1), np.nan)
 
 
+def map_replicates(run: Dict[str, np.ndarray], draws: np.ndarray) -> np.ndarray:
+    """mAP of one run on the full test split and on every draw: ``(B + 1,)`` fractions, the
+    full split first (NaN where a draw holds no positive of any class).
+
+    Args:
+        run: ``scores`` (N, C), ``labels`` (N, C) and ``recording`` (N,) ints in [0, R): the
+            test recording of each row (one row per recording for sequence-level mAP, one per
+            frame for frame-level mAP).
+        draws: (B, R) recording multiplicities (:func:`recording_draws`).
+    """
+    weights = np.concatenate([np.ones((1, run['scores'].shape[0])),
+                              draws[:, run['recording']]])
+    return weighted_map(run['scores'], run['labels'], weights)
+
+
+def check_same_rows(run_a: Dict[str, np.ndarray], run_b: Dict[str, np.ndarray]) -> None:
+    """Raise unless two runs were scored on the same test rows (equal labels)."""
+    if run_a['labels'].shape != run_b['labels'].shape or \
+            not np.array_equal(run_a['labels'], run_b['labels']):
+        raise ValueError('paired_difference: the two runs were not scored on the same '
+                         'test rows (their labels differ)')
+
+
+def difference_interval(replicates_a: Sequence[np.ndarray], replicates_b: Sequence[np.ndarray],
+                        confidence: float = 0.95) -> Dict[str, float]:
+    """Mean over seeds of mAP(a) - mAP(b), in points, with its percentile interval, from each
+    seed's :func:`map_replicates` (seed k of a paired with seed k of b, on the same draws).
+
+    Returns:
+        ``diff`` (on the full test split), ``low``, ``high`` and ``seeds``.
+    """
+    if len(replicates_a) != len(replicates_b) or not replicates_a:
+        raise ValueError(f'paired_difference needs the same number (>= 1) of seeds on both '
+                         f'sides, got {len(replicates_a)} and {len(replicates_b)}')
+    diffs = np.stack([a - b for a, b in zip(replicates_a, replicates_b)])  # (seeds, B + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)
+        replicates = np.nanmean(diffs[:, 1:], axis=0) * 100.0
+    low, high = percentile_interval(replicates, confidence)
+    return dict(diff=float(np.mean(diffs[:, 0])) * 100.0, low=low, high=high,
+                seeds=len(replicates_a))
+
+
 def paired_difference(runs_a: Sequence[Dict[str, np.ndarray]],
                       runs_b: Sequence[Dict[str, np.ndarray]], draws: np.ndarray,
                       confidence: float = 0.95) -> Dict[str, float]:
     """Mean over seeds of mAP(a) - mAP(b), in points, with its paired bootstrap interval.
 
     Args:
-        runs_a, runs_b: one dict per seed (seed k of a paired with seed k of b), each with
-            ``scores`` (N, C), ``labels`` (N, C) and ``recording`` (N,) ints in [0, R): the
-            test recording of each row (one row per recording for sequence-level mAP, one per
-            frame for frame-level mAP). a and b of a seed must have the same rows' labels.
+        runs_a, runs_b: one dict per seed (seed k of a paired with seed k of b), each as
+            :func:`map_replicates` reads it; a and b of a seed must have the same rows' labels.
         draws: (B, R) recording multiplicities (:func:`recording_draws`).
         confidence: coverage of the percentile interval.
 
@@ -84,24 +125,10 @@ def paired_difference(runs_a: Sequence[Dict[str, np.ndarray]],
     if len(runs_a) != len(runs_b) or not runs_a:
         raise ValueError(f'paired_difference needs the same number (>= 1) of seeds on both '
                          f'sides, got {len(runs_a)} and {len(runs_b)}')
-    full, boot = [], []
     for a, b in zip(runs_a, runs_b):
-        if a['labels'].shape != b['labels'].shape or not np.array_equal(a['labels'],
-                                                                         b['labels']):
-            raise ValueError('paired_difference: the two runs were not scored on the same '
-                             'test rows (their labels differ)')
-        weights = draws[:, a['recording']]
-        ones = np.ones((1, a['scores'].shape[0]))
-        full.append(weighted_map(a['scores'], a['labels'], ones)[0] -
-                    weighted_map(b['scores'], b['labels'], ones)[0])
-        boot.append(weighted_map(a['scores'], a['labels'], weights) -
-                    weighted_map(b['scores'], b['labels'], weights))
-    boot = np.stack(boot)  # (seeds, B); NaN where a draw has no positive of any class
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', RuntimeWarning)
-        replicates = np.nanmean(boot, axis=0) * 100.0
-    low, high = percentile_interval(replicates, confidence)
-    return dict(diff=float(np.mean(full)) * 100.0, low=low, high=high, seeds=len(runs_a))
+        check_same_rows(a, b)
+    return difference_interval([map_replicates(a, draws) for a in runs_a],
+                               [map_replicates(b, draws) for b in runs_b], confidence)
 
 
 def ratio_replicates(numerator: np.ndarray, denominator: np.ndarray,

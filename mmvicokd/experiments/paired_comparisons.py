@@ -3,7 +3,7 @@
 A comparison ``a − b`` pairs the runs of methods a and b under one setting seed by seed (the
 seeds both have) and reports the mean over seeds of mAP(a) − mAP(b) with its 95 % paired
 bootstrap interval over test recordings (:func:`~mmvicokd.experiments.bootstrap.
-paired_difference`). A difference is claimed only where the interval excludes 0.
+paired_difference`; each run's replicates are computed once). A difference is claimed only where the interval excludes 0.
 """
 import os.path as osp
 from dataclasses import dataclass
@@ -12,7 +12,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..utils.markdown import markdown_table
-from .bootstrap import paired_difference, percentile_interval, ratio_replicates, recording_draws
+from .bootstrap import (check_same_rows, difference_interval, map_replicates,
+                        percentile_interval, ratio_replicates, recording_draws)
 from .mechanism import mechanism_sums
 from .predictions import PREDICTIONS_FILE, RunPredictions, load_predictions
 from .run_info import ABLATION_PREFIX, ABLATIONS
@@ -66,6 +67,12 @@ def load_groups(runs: Sequence[PredictedRun]) -> Groups:
     return groups
 
 
+def split_size(groups: Groups) -> int:
+    """The number of test recordings every run of ``groups`` scored (:func:`load_groups`
+    checked that it is one split)."""
+    return len(next(iter(next(iter(groups.values())).values())).ids)
+
+
 def _paired(groups: Groups, a: tuple, b: tuple) -> Optional[Tuple[list, list]]:
     seeds = sorted(set(groups.get(a, {})) & set(groups.get(b, {})))
     if not seeds:
@@ -80,8 +87,15 @@ def comparison_rows(groups: Groups, num_resamples: int = 1000, seed: int = 0,
     ``high`` in mAP points."""
     if not groups:
         return []
-    num_recordings = len(next(iter(next(iter(groups.values())).values())).ids)
-    draws = recording_draws(num_recordings, num_resamples, seed)
+    draws = recording_draws(split_size(groups), num_resamples, seed)
+    replicates = {}  # a run's replicates serve every comparison it is in
+
+    def of(run: RunPredictions, level: str) -> np.ndarray:
+        key = (id(run), level)
+        if key not in replicates:
+            replicates[key] = map_replicates(run.level(level), draws)
+        return replicates[key]
+
     rows = []
     for setting in SETTINGS:
         for a, b in COMPARISONS:
@@ -90,9 +104,10 @@ def comparison_rows(groups: Groups, num_resamples: int = 1000, seed: int = 0,
                 continue
             row = dict(a=a, b=b, setting=setting, seeds=len(paired[0]))
             for level in ('seq', 'frame'):
-                row[level] = paired_difference([r.level(level) for r in paired[0]],
-                                               [r.level(level) for r in paired[1]], draws,
-                                               confidence)
+                for run_a, run_b in zip(*paired):
+                    check_same_rows(run_a.level(level), run_b.level(level))
+                row[level] = difference_interval([of(r, level) for r in paired[0]],
+                                                 [of(r, level) for r in paired[1]], confidence)
             rows.append(row)
     return rows
 
@@ -126,8 +141,7 @@ def mechanism_rows(groups: Groups, num_resamples: int = 1000, seed: int = 0,
     teacher uses the Teacher run of the same seed (students only)."""
     if not groups:
         return []
-    num_recordings = len(next(iter(next(iter(groups.values())).values())).ids)
-    draws = recording_draws(num_recordings, num_resamples, seed)
+    draws = recording_draws(split_size(groups), num_resamples, seed)
     teachers = groups.get(('Teacher', 'AV_F'), {})
     rows = []
     for (method, setting), by_seed in groups.items():

@@ -41,6 +41,25 @@ def test_comparisons_pair_seeds_and_skip_missing_methods(tmp_path):
     assert '| ViCoKD − Student | V_F | 1 | +16.67 [' in table
 
 
+def test_each_run_is_resampled_once_however_many_comparisons_it_is_in(tmp_path, monkeypatch):
+    from mmvicokd.experiments import paired_comparisons
+    from mmvicokd.experiments.bootstrap import paired_difference, recording_draws
+    calls = []
+    real = paired_comparisons.map_replicates
+    monkeypatch.setattr(paired_comparisons, 'map_replicates',
+                        lambda run, draws: calls.append(1) or real(run, draws))
+    runs = [PredictedRun(m, 'V_F', 0, write_run(tmp_path / f'{m}.pkl', scores))
+            for m, scores in (('Student', SWAPPED), ('CoKD', PERFECT), ('ViCoKD', PERFECT))]
+    groups = load_groups(runs)
+    rows = comparison_rows(groups, num_resamples=50)
+    # ViCoKD − Student, CoKD − Student, ViCoKD − CoKD: 3 runs x 2 levels resampled once each
+    assert len(rows) == 3 and len(calls) == 6
+    by_run = {r.method: groups[(r.method, 'V_F')][0] for r in runs}
+    expected = paired_difference([by_run['ViCoKD'].level('seq')],
+                                 [by_run['CoKD'].level('seq')], recording_draws(4, 50))
+    assert rows[-1]['seq'] == pytest.approx(expected)
+
+
 def test_verdict_needs_the_interval_to_exclude_zero():
     assert verdict(dict(low=0.1, high=2.0)) == 'a > b'
     assert verdict(dict(low=-2.0, high=-0.1)) == 'a < b'

@@ -7,7 +7,7 @@ from ..result_tables import table1, table3, table4, vc_study_table
 from ..run_logs import load_run
 from ..seed_summary import summarise_runs
 from ..paired_comparisons import (PredictedRun, comparison_rows, comparison_table, load_groups,
-                                  mechanism_rows, mechanism_table)
+                                  mechanism_rows, mechanism_table, split_size)
 from ..predictions import PREDICTIONS_FILE
 from .demo_document import demote, machine_line, per_class_section, terms_section
 
@@ -56,7 +56,7 @@ def study_document(results: Sequence[dict], command: str, wall_seconds: float,
     runs = [PredictedRun(rec.info.method, rec.info.setting, rec.info.seed,
                          osp.join(rec.work_dir, PREDICTIONS_FILE)) for rec in records]
     groups = load_groups(runs)
-    num_test = len(next(iter(next(iter(groups.values())).values())).ids)
+    num_test = split_size(groups)
     seeds = sorted({r['seed'] for r in results})
     known = [r['run_seconds'] for r in results if r.get('run_seconds') is not None]
     parts = [
