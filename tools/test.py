@@ -28,7 +28,7 @@ def merge_args(cfg: Config, args) -> Config:
             raise ValueError(f'--dump must name a .pkl or .pickle file, got {args.dump}')
         evaluator = cfg.test_evaluator
         evaluator = list(evaluator) if isinstance(evaluator, (list, tuple)) else [evaluator]
-        evaluator.append(dict(type='DumpResults', out_file_path=args.dump))
+        evaluator.append(dict(type='AtomicDumpResults', out_file_path=args.dump))
         cfg.test_evaluator = evaluator
     cfg.load_from = args.checkpoint
     return cfg

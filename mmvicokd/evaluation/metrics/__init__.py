@@ -1,5 +1,6 @@
 """Registered evaluation metrics."""
+from .atomic_dump_results import AtomicDumpResults
 from .multilabel_map import MultiLabelMAP
 from .view_reading_metric import ViewReadingMetric
 
-__all__ = ['MultiLabelMAP', 'ViewReadingMetric']
+__all__ = ['AtomicDumpResults', 'MultiLabelMAP', 'ViewReadingMetric']

@@ -157,7 +157,7 @@ def train_and_test(cfg, log=print) -> Dict[str, float]:
             return json.load(f)
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple)) \
         else [cfg.test_evaluator]
-    cfg.test_evaluator = [*evaluators, dict(type='DumpResults', out_file_path=osp.join(
+    cfg.test_evaluator = [*evaluators, dict(type='AtomicDumpResults', out_file_path=osp.join(
         cfg.work_dir, PREDICTIONS_FILE))]
     ckpt = final_checkpoint(cfg)
     if osp.isfile(ckpt):
