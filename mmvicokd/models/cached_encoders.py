@@ -13,7 +13,6 @@ from mmengine.model import is_model_wrapper
 from torch import nn
 
 
-
 def weights_fingerprint(module: nn.Module) -> str:
     """SHA-256 of a module's state dict: names, dtypes, shapes and bytes, in key order."""
     digest = hashlib.sha256()
