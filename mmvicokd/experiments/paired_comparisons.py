@@ -3,7 +3,8 @@
 A comparison ``a − b`` pairs the runs of methods a and b under one setting seed by seed (the
 seeds both have) and reports the mean over seeds of mAP(a) − mAP(b) with its 95 % paired
 bootstrap interval over test recordings (:func:`~mmvicokd.experiments.bootstrap.
-paired_difference`; each run's replicates are computed once). A difference is claimed only where the interval excludes 0.
+paired_difference`; each run's replicates are computed once and serve every comparison it is
+in). A difference is claimed only where the interval excludes 0.
 """
 import os.path as osp
 from dataclasses import dataclass

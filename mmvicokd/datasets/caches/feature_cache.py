@@ -16,8 +16,8 @@ of the 2.5-FPS grid of every recording and writes, under the cache folder,
 :class:`~mmvicokd.datasets.transforms.LoadMultiViewFeatures` read them back in place of the
 pixels and fbanks; ``FeatureCacheCheckHook`` checks before training or testing that the model's
 encoders are the ones the cache was built with (:mod:`mmvicokd.models.cached_encoders`: this
-module reads and writes files only and builds no model). Anything stale is an error that says how to
-rebuild.
+module reads and writes files only and builds no model). Anything stale is an error that says
+how to rebuild.
 """
 import hashlib
 import json

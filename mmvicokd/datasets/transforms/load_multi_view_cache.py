@@ -14,9 +14,9 @@ class LoadMultiViewCache(BaseTransform):
 
     Loads ``{cache_dir}/{recording_id}.npz`` written by ``tools/cache_frames.py``
     (:func:`mmvicokd.datasets.caches.frame_cache.build_frame_cache`), checks it against the
-    view files (names, sizes, mtimes), keeps the rows of the dataset's ``views`` and sets the timing keys
-    exactly as :class:`MultiViewDecordInit` would. :class:`SampleMultiViewFrames` then runs
-    unchanged, and :class:`DecodeMultiViewVideo` / :class:`LoadAudioFbank` slice the cached
+    view files (names, sizes, mtimes), keeps the rows of the dataset's ``views`` and sets the
+    timing keys exactly as :class:`MultiViewDecordInit` would. :class:`SampleMultiViewFrames`
+    then runs unchanged, and :class:`DecodeMultiViewVideo` / :class:`LoadAudioFbank` slice the cached
     arrays at ``frame_inds`` instead of decoding: the pipeline output is the same (bitwise for
     the ``raw`` and ``deflate`` formats; within JPEG's loss for ``jpeg``). The format is read
     from the file: no setting here depends on it.

@@ -21,10 +21,9 @@ import time
 import torch
 
 from ...utils.package_configs import package_config
+from .models import CONFIGS
 from .recording import write_recording
 
-CONFIGS = dict(teacher='teacher/teacher_multiasl_home1_av_f.py',
-               vicokd='vicokd/vicokd_multiasl_home1_v_f.py')
 CASES = (  # (model, ViT file, AST file)
     ('teacher', 'vit.npz', 'ast_hub'),
     ('teacher', 'vit.safetensors', 'ast_hub_bin'),
