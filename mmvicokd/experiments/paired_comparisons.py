@@ -17,7 +17,7 @@ from .bootstrap import (check_same_rows, difference_interval, map_replicates,
                         percentile_interval, ratio_replicates, recording_draws)
 from .mechanism import mechanism_sums
 from .predictions import PREDICTIONS_FILE, RunPredictions, load_predictions
-from .run_info import ABLATION_PREFIX, ABLATIONS
+from .run_info import ABLATION_PREFIX, ABLATIONS, VFL_SUFFIX
 
 #: (a, b): a − b is reported wherever both have runs under a setting.
 COMPARISONS: Tuple[Tuple[str, str], ...] = (
@@ -26,6 +26,7 @@ COMPARISONS: Tuple[Tuple[str, str], ...] = (
     ('Teacher+VC', 'Teacher'),
     *((ABLATION_PREFIX + ablation, 'ViCoKD') for ablation in ABLATIONS),
     *((f'ViCoKD ({change})', 'ViCoKD') for change in ('VC×10', 'VC×100', 'w with grad')),
+    *((method + VFL_SUFFIX, method) for method in ('Teacher', 'ViCoKD')),
 )
 SETTINGS = ('AV_F', 'V_F', 'V_S')
 MECHANISM = (('js_covisible', 'JS co-visible'), ('js_other', 'JS not co-visible'),

@@ -11,13 +11,15 @@ in percent. A cell of n > 1 runs reads ``mean ± std [n=3]`` with the sample sta
   backbone and data root.
 * Table 4: ViCoKD and its ablations per data root and setting, difference from ViCoKD; the
   same for ViCoKD with other view-consistency weights or gradient (:func:`vc_study_table`).
+* Our per-view frame loss (:func:`vfl_table`): each ``+VFL`` run beside the paper's method it
+  adds the loss to, with the difference.
 """
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 from ..utils.markdown import markdown_table
 from .run_info import (ABLATION_PREFIX, ABLATIONS, TABLE1_METHODS, TEACHER, TEACHER_VC,
-                       ablation_name, is_vc_variant)
+                       ablation_name, is_vc_variant, is_vfl_variant)
 from .run_logs import METRICS, TEACHER_METRICS
 from .seed_summary import RunSummary
 
@@ -94,7 +96,8 @@ def _table1_block(summaries: Sequence[RunSummary], data: str, metric: str) -> st
 def table1(summaries: Sequence[RunSummary]) -> str:
     """Table 1 (with Table 2's mean ± std) as markdown; see the module docstring."""
     kept = [s for s in summaries if s.info.method != TEACHER_VC and
-            ablation_name(s.info.method) is None and not is_vc_variant(s.info.method)]
+            ablation_name(s.info.method) is None and not is_vc_variant(s.info.method)
+            and not is_vfl_variant(s.info.method)]
     if not kept:
         raise ValueError('no run for Table 1 (only teachers with VC or ablations were given)')
     labels = data_labels(kept)
@@ -196,6 +199,37 @@ def vc_study_table(summaries: Sequence[RunSummary]) -> Optional[str]:
         'mAP (%); in parentheses the difference from ViCoKD (VC weight 1, w without '
         'gradient). VC×k: the view-consistency loss weighted k; w with grad: gradient through '
         'the confidence weight w of Eq. 10.')
+
+
+def vfl_table(summaries: Sequence[RunSummary]) -> Optional[str]:
+    """Each ``<method>+VFL`` run (ours, opt-in) against ``<method>`` per backbone, data root and
+    setting: ``a → b (b - a)``; None without such runs."""
+    varied = [s for s in summaries if is_vfl_variant(s.info.method)]
+    if not varied:
+        return None
+    cells = _index(summaries)
+    labels = data_labels(varied)
+    keys = ordered(((s.info.backbone, s.info.method, s.info.setting) for s in varied))
+    parts = ['# Our per-view frame loss (ViewFrameLoss, not the paper\'s)', '',
+             'mAP (%) of a paper method (a) and the same method trained with our per-view '
+             'frame loss on its recognizer and, for a distiller, on its teacher (b): a → b '
+             '(b - a). ' + STD_NOTE]
+    for metric, title in METRIC_TITLES:
+        rows = []
+        for backbone, method, setting in keys:
+            base = method[:-len('+VFL')]
+            row = [backbone, base, _arrow(setting)]
+            for data in labels:
+                a = cells.get((data, backbone, base, setting))
+                b = cells.get((data, backbone, method, setting))
+                text = f'{format_value(a, metric)} → {format_value(b, metric)}'
+                if a is not None and b is not None:
+                    text += f' ({b.mean[metric] - a.mean[metric]:+.2f})'
+                row.append(text)
+            rows.append(row)
+        header = ['Backbone', 'Method', 'Setting'] + [labels[d] for d in labels]
+        parts += ['', f'## {title}', '', markdown_table(header, rows)]
+    return '\n'.join(parts) + '\n'
 
 
 def _cell(metrics: Dict[str, float], key: str) -> str:

@@ -14,6 +14,8 @@ The report tools group runs by these fields, never by folder names. The rules fo
   ``divergence='kl'`` → ``ViCoKD JS→KL``, no FD → ``ViCoKD w/o FD``, no LD → ``ViCoKD w/o LD``.
   ViCoKD with other VC settings (the evidence study) lists them: ``loss_weight=10`` →
   ``ViCoKD (VC×10)``, ``detach_weight=False`` → ``ViCoKD (w with grad)``.
+  A recognizer (a distiller's student) trained with our per-view frame loss
+  (``view_frame_loss``, frame supervision only) gets ``+VFL``: ``Teacher+VFL``, ``ViCoKD+VFL``.
   A distiller without any distillation loss and without VC trains the student alone:
   ``Student``. Any other combination is named after its parts, e.g. ``KD[fd(fusion)]+VC``.
 * setting: ``AV`` (teacher) or ``V`` (student) + ``_F`` (``supervision='frame'``) or ``_S``
@@ -31,6 +33,7 @@ ABLATIONS = ('w/o ConfW', 'w/o Mask', 'JS→KL', 'w/o FD', 'w/o LD')
 ABLATION_PREFIX = 'ViCoKD '
 TABLE1_METHODS = ('Teacher', 'Student', 'LogitKD', 'ModalKD', 'DualKD', 'CoKD', 'ViCoKD')
 TEACHER, TEACHER_VC = 'Teacher', 'Teacher+VC'
+VFL_SUFFIX = '+VFL'
 
 _VC_DEFAULTS = dict(use_confidence=True, use_mask=True, divergence='js', detach_weight=True,
                    loss_weight=1.0)
@@ -74,6 +77,11 @@ class RunInfo:
     def group_key(self) -> tuple:
         """Runs with equal keys differ only by seed (they are averaged)."""
         return (self.data, self.backbone, self.method, self.setting)
+
+
+def is_vfl_variant(method: str) -> bool:
+    """True for a run trained with our per-view frame loss, e.g. ``'Teacher+VFL'``."""
+    return method.endswith(VFL_SUFFIX)
 
 
 def ablation_name(method: str) -> Optional[str]:
@@ -199,6 +207,9 @@ def describe_run(cfg: Mapping, where: str = 'config') -> RunInfo:
     else:
         raise ValueError(f'{where}: model type {kind!r} is neither {RECOGNIZER} nor '
                          f'{DISTILLER}, so the run cannot be described')
+    if (_get(recognizer, 'view_frame_loss') is not None
+            and _get(recognizer, 'supervision', 'frame') == 'frame'):
+        method += VFL_SUFFIX
     backbone = _get(_get(recognizer, 'fusion', {}), 'type')
     if backbone is None:
         raise ValueError(f'{where}: the recognizer has no fusion backbone type')

@@ -9,6 +9,7 @@ from mmengine.registry import DefaultScope
 
 import mmvicokd  # noqa: F401
 from mmaction.registry import MODELS
+from mmvicokd.models.losses import ViewFrameLoss
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -42,3 +43,10 @@ def test_config_builds(path):
     with DefaultScope.overwrite_default_scope('mmaction'), torch.device('meta'):
         model = MODELS.build(model_cfg)
     assert model.__class__.__name__ == model_cfg.type
+    # the paper's method by default: our per-view frame loss only in configs named `vfl`
+    # (a distiller's modules include its teacher's)
+    view_frame_losses = [m for m in model.modules() if isinstance(m, ViewFrameLoss)]
+    if 'vfl' in osp.basename(path):
+        assert view_frame_losses, f'{path} is named vfl but builds no ViewFrameLoss'
+    else:
+        assert not view_frame_losses, f'{path} builds ViewFrameLoss (ours) without vfl in its name'

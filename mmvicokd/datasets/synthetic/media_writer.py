@@ -26,10 +26,21 @@ def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | 
         raise ValueError(f'frame size must be even for yuv420p, got {h}x{w} for {path}')
     with atomic_path(path, suffix='.mp4') as tmp:
         with av.open(tmp, mode='w') as container:
-            vstream = container.add_stream('libx264', rate=Fraction(fps).limit_denominator(1000))
+            rate = Fraction(fps).limit_denominator(1000)
+            vstream = container.add_stream('libx264', rate=rate)
             vstream.width, vstream.height = w, h
             vstream.pix_fmt = 'yuv420p'
-            vstream.options = {'preset': 'veryfast', 'crf': '23', 'g': str(int(keyframe_interval))}
+            # Same frames -> same bytes. x264 gave different bytes for identical frames from
+            # run to run: with its default threads (4 of 30 tiny-preset files), and with one
+            # thread still through its macroblock-tree lookahead (2 of 15 files over 4 runs in
+            # one process). One thread and no mbtree lookahead: 0 of 30 over 6 runs, beside a
+            # second encoding process (2026-12-07; tests/datasets/synthetic/test_generator.py).
+            vstream.codec_context.thread_count = 1
+            vstream.options = {
+                'preset': 'veryfast', 'crf': '23', 'g': str(int(keyframe_interval)),
+                'threads': '1',
+                'x264-params': 'threads=1:lookahead-threads=1:sliced-threads=0:mbtree=0:'
+                               'rc-lookahead=0'}
             astream = None
             if audio is not None:
                 astream = container.add_stream('aac', rate=sample_rate)
@@ -37,8 +48,10 @@ def write_av_mp4(path: str, frames: np.ndarray, fps: float, audio: np.ndarray | 
                 # ffmpeg's fast AAC coder: the default (twoloop) took half of the set's
                 # generation time
                 astream.options = {'aac_coder': 'fast'}
+                astream.codec_context.thread_count = 1
             for i in range(n):
                 frame = av.VideoFrame.from_ndarray(frames[i], format='rgb24')
+                frame.pts, frame.time_base = i, 1 / rate  # explicit timestamps
                 for packet in vstream.encode(frame):
                     container.mux(packet)
             for packet in vstream.encode():

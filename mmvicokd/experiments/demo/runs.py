@@ -31,7 +31,8 @@ class DemoRun:
     method: str
     setting: str
     config: str  # name in configs/demo/ with '{bb}' for the backbone
-    table: str  # 'table1', 'table3' or 'table4'
+    table: str  # 'table1', 'table3', 'table4', 'vc_study' or 'vfl'
+    teacher: Optional['DemoRun'] = None  # a distiller's teacher run (default: TEACHER)
 
     def name(self, backbone: str) -> str:
         return self.config.format(bb=backbone)
@@ -48,14 +49,20 @@ def _both(method: str, stem: str, table: str) -> List[DemoRun]:
 
 TEACHER = DemoRun('Teacher', 'AV_F', 'teacher_{bb}_synthetic_av_f', 'table1')
 TEACHER_VC = DemoRun('Teacher+VC', 'AV_F', 'teacher_vc_{bb}_synthetic_av_f', 'table3')
+#: ours, opt-in: the per-view frame loss (configs/_base_/view_frame_loss.py) on the teacher,
+#: and on ViCoKD V_F distilled from that teacher
+TEACHER_VFL = DemoRun('Teacher+VFL', 'AV_F', 'study/teacher-vfl_{bb}_synthetic_av_f', 'vfl')
+VICOKD_VFL = DemoRun('ViCoKD+VFL', 'V_F', 'study/vicokd-vfl_{bb}_synthetic_v_f', 'vfl',
+                     teacher=TEACHER_VFL)
 #: ``make demo``: the teacher, then Student, LogitKD, CoKD and ViCoKD under V_F and V_S.
 DEMO_RUNS = [TEACHER, *_both('Student', 'student', 'table1'),
              *_both('LogitKD', 'logitkd', 'table1'), *_both('CoKD', 'cokd', 'table1'),
              *_both('ViCoKD', 'vicokd', 'table1')]
-#: ``--study`` (on the 'study' preset): every method of Table 1, the teacher with view
-#: consistency (Table 3), the ablations of Table 4, and view consistency studied under V_S:
-#: weight 10 and 100, and gradient through w (``configs/demo/study/``).
-STUDY_RUNS = [*DEMO_RUNS, *_both('ModalKD', 'modalkd', 'table1'),
+#: ``--study`` (on the 'study' preset): every method of Table 1, our per-view frame loss
+#: (Teacher+VFL, ViCoKD+VFL), the teacher with view consistency (Table 3), the ablations of
+#: Table 4, and view consistency studied under V_S: weight 10 and 100, and gradient through w
+#: (``configs/demo/study/``).
+STUDY_RUNS = [*DEMO_RUNS, TEACHER_VFL, VICOKD_VFL, *_both('ModalKD', 'modalkd', 'table1'),
               *_both('DualKD', 'dualkd', 'table1'),
               TEACHER_VC,
               *(run for ablation, stem in zip(ABLATIONS,
@@ -113,11 +120,11 @@ def set_epochs(cfg, epochs: int) -> None:
 
 def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[Dict] = None,
                     root: str = 'work_dirs', data_dir: Optional[str] = None,
-                    epochs: Optional[int] = None):
+                    epochs: Optional[int] = None, teacher: Optional[DemoRun] = None):
     """The config of one run: ``configs/demo/<name>.py`` + overrides, seed and work dir.
 
-    A distiller's ``teacher_ckpt`` is pointed at the final checkpoint of the teacher run of the
-    same seed (so changing the demo's epochs needs no config edit). ``data_dir`` moves the
+    A distiller's ``teacher_ckpt`` is pointed at the final checkpoint of the run of ``teacher``
+    (default :data:`TEACHER`) with the same seed (so changing the demo's epochs needs no config edit). ``data_dir`` moves the
     data (:func:`relocate_data`). ``epochs`` retimes the run (:func:`set_epochs`; the teacher
     a distiller reads keeps its own) and gives it its own work dir, ``<name>_<epochs>e``.
     """
@@ -133,9 +140,9 @@ def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[D
         set_epochs(cfg, epochs)
         cfg.work_dir = work_dir(f'{name}_{epochs}e', seed, root)
     if cfg.model.get('type') == 'ViCoKDDistiller':
-        teacher = load_run_config(TEACHER.name(backbone), seed, backbone, cfg_options, root,
-                                  data_dir)
-        cfg.model.teacher_ckpt = final_checkpoint(teacher)
+        teacher_cfg = load_run_config((teacher or TEACHER).name(backbone), seed, backbone,
+                                      cfg_options, root, data_dir)
+        cfg.model.teacher_ckpt = final_checkpoint(teacher_cfg)
     return cfg
 
 
@@ -216,7 +223,8 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
     order = [(seed, run) for run in sorted(runs, key=lambda r: not r.is_teacher)
              for seed in seeds]
     configs = {key: load_run_config(key[1].name(backbone), key[0], backbone, cfg_options, root,
-                                    data_dir, None if key[1].is_teacher else student_epochs)
+                                    data_dir, None if key[1].is_teacher else student_epochs,
+                                    key[1].teacher)
                for key in order}
     done: Dict[tuple, tuple] = {}
     pending = list(order)
@@ -231,8 +239,8 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
                     log(f'[demo] {run.name(backbone)} (seed {seed}): not finished, left out')
                     done[key] = None
                 break
-            teacher_dir = configs[(seed, TEACHER)].work_dir if (seed, TEACHER) in configs \
-                else None
+            teacher_key = (seed, run.teacher or TEACHER)
+            teacher_dir = configs[teacher_key].work_dir if teacher_key in configs else None
             if (cfg.model.get('type') == 'ViCoKDDistiller' and teacher_dir is not None
                     and not _finished(teacher_dir) and not _finished(cfg.work_dir)):
                 continue  # its teacher is being trained by another process

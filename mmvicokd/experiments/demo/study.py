@@ -3,7 +3,7 @@ bootstrap differences between methods, and what each loss term acts on."""
 import os.path as osp
 from typing import Sequence
 
-from ..result_tables import table1, table3, table4, vc_study_table
+from ..result_tables import table1, table3, table4, vc_study_table, vfl_table
 from ..run_logs import load_run
 from ..seed_summary import summarise_runs
 from ..paired_comparisons import (PredictedRun, comparison_rows, comparison_table, load_groups,
@@ -74,7 +74,8 @@ def study_document(results: Sequence[dict], command: str, wall_seconds: float,
         'claimed only where its interval excludes 0 (columns "seq" and "frame").\n',
         demote(table1(summaries)),
         *(demote(table) for table in (table3(summaries), table4(summaries),
-                                      vc_study_table(summaries)) if table is not None),
+                                      vc_study_table(summaries), vfl_table(summaries))
+          if table is not None),
         '## Paired differences (mAP points)\n',
         comparison_table(comparison_rows(groups, NUM_RESAMPLES)) + '\n',
         '## What each term acts on (test split, mean over seeds [95 % bootstrap interval])\n',

@@ -22,7 +22,7 @@ position table to another window. Formats recognised by their key names:
 Classifier heads are dropped. Shapes: D width, P = F_grid * T_grid patches, N prefix tokens.
 """
 import re
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -109,6 +109,25 @@ def ast_to_timm(state_dict: Dict[str, torch.Tensor]) -> Tuple[Dict[str, torch.Te
     else:
         out = {k: v for k, v in state_dict.items() if not k.startswith(('head.', 'head_dist.'))}
     return out, fmt
+
+
+#: AST's checkpoints are trained on 128 mel bins (its feature extractor's ``num_mel_bins``).
+AST_MEL_BINS = 128
+
+
+def ast_freq_rows(patch_size: int, fstride: int) -> int:
+    """Frequency rows of AST's patch grid over its 128 mel bins: 12 for patch 16, stride 10."""
+    return (AST_MEL_BINS - patch_size) // fstride + 1
+
+
+def checkpoint_grid(num_patches: int, patch_size: int, fstride: int) -> Optional[Tuple[int, int]]:
+    """The (F_old, T_old) grid of a checkpoint's position table of ``num_patches`` entries,
+    with F_old from AST's 128 mel bins and the strides (12 × 101 for AudioSet AST's 1212);
+    None when ``num_patches`` is no multiple of F_old."""
+    rows = ast_freq_rows(patch_size, fstride)
+    if num_patches % rows:
+        return None
+    return rows, num_patches // rows
 
 
 def _cut_or_stretch(table: torch.Tensor, dim: int, size: int) -> torch.Tensor:

@@ -9,7 +9,8 @@ from timm.models.deit import VisionTransformerDistilled
 from timm.models.vision_transformer import VisionTransformer
 from torch import nn
 
-from .ast_checkpoint import adapt_ast_pos_embed, ast_to_timm
+from .ast_checkpoint import (AST_MEL_BINS, adapt_ast_pos_embed, ast_freq_rows, ast_to_timm,
+                             checkpoint_grid)
 from .base_frame_encoder import BaseFrameEncoder
 from .weight_files import load_local_state_dict, load_strict
 
@@ -105,6 +106,7 @@ class ASTEncoder(BaseFrameEncoder):
                                  f'patch_size={patch_size}')
         self.input_fdim = input_fdim
         self.input_tdim = input_tdim
+        self.patch_size, self.fstride = patch_size, fstride
         network = VisionTransformerDistilled if dist_token else VisionTransformer
         self.model = network(
             img_size=(input_fdim, input_tdim), patch_size=patch_size, in_chans=1, num_classes=0,
@@ -129,14 +131,23 @@ class ASTEncoder(BaseFrameEncoder):
         """Map an AST checkpoint onto the timm model, fit its position table, load strictly."""
         state_dict, fmt = ast_to_timm(load_local_state_dict(path))
         own, table = self.model.pos_embed, state_dict.get('pos_embed')
-        prefix, rows = self.model.num_prefix_tokens, self.model.patch_embed.grid_size[0]
-        # another window (same width, prefix tokens and mel rows): fit the table; anything
-        # else is left for the strict load to report
+        prefix = self.model.num_prefix_tokens
+        # a table made for another window (same width and prefix tokens): fit it from the
+        # checkpoint's own grid; anything else is left for the strict load to report
         if table is not None and table.ndim == 3 and table.shape != own.shape \
                 and table.shape[-1] == own.shape[-1] and 'dist_token' in state_dict \
-                and (prefix == 2) and (table.shape[1] - prefix) % rows == 0:
+                and prefix == 2:
+            old_grid = checkpoint_grid(table.shape[1] - prefix, self.patch_size, self.fstride)
+            if old_grid is None:
+                raise ValueError(
+                    f'{path}: its position table has {table.shape[1] - prefix} patches, which '
+                    f'is no grid of {ast_freq_rows(self.patch_size, self.fstride)} frequency '
+                    f'rows (AST\'s {AST_MEL_BINS} mel bins, patch {self.patch_size}, frequency '
+                    f'stride {self.fstride}); the model\'s grid is '
+                    f'{self.model.patch_embed.grid_size[0]} x {self.model.patch_embed.grid_size[1]}'
+                    '. Set fstride/patch_size as the checkpoint was trained.')
             state_dict['pos_embed'] = adapt_ast_pos_embed(
-                table, prefix, self.model.patch_embed.grid_size, old_freq_rows=rows)
+                table, prefix, self.model.patch_embed.grid_size, old_freq_rows=old_grid[0])
         load_strict(self.model, state_dict, path, AST_FORMATS[fmt])
         return AST_FORMATS[fmt]
 

@@ -141,6 +141,33 @@ def test_1024_frame_checkpoint_in_a_40_frame_window_is_the_centre_cut(tmp_path):
                                atol=1e-5, rtol=1e-5)
 
 
+def test_audioset_table_in_a_6_row_window_is_the_row_and_column_cut(tmp_path):
+    """A 12 x 101 AudioSet table loaded into a window of 70 mel bins (6 frequency rows) and
+    40 frames (3 columns): AST's cut, rows [6 - 6 // 2, +6) and columns [50 - 3 // 2, +3)."""
+    big = hf_classifier(max_length=1024)
+    big.save_pretrained(tmp_path / 'hub')
+    table = big.audio_spectrogram_transformer.embeddings.position_embeddings.detach()
+    enc = ASTEncoder(embed_dim=WIDTH, depth=DEPTH, num_heads=HEADS, mlp_ratio=HIDDEN / WIDTH,
+                     input_fdim=70, input_tdim=40, checkpoint=str(tmp_path / 'hub'))
+    assert enc.model.patch_embed.grid_size == (6, 3)
+    enc.init_weights()
+    grid = table[0, 2:].reshape(12, 101, WIDTH)
+    expected = torch.cat([table[0, :2], grid[3:9, 49:52].reshape(18, WIDTH)])[None]
+    assert torch.equal(enc.model.pos_embed.detach(), expected)
+
+
+def test_a_table_that_is_no_ast_grid_names_file_and_both_grids(tmp_path):
+    hf = hf_classifier(max_length=1024)
+    state = {k: v for k, v in hf.state_dict().items()}
+    key = 'audio_spectrogram_transformer.embeddings.position_embeddings'
+    state[key] = state[key][:, :2 + 12 * 101 - 5]  # 1207 patches: no multiple of 12 rows
+    path = tmp_path / 'odd.pth'
+    torch.save(state, path)
+    with pytest.raises(ValueError, match=r'odd\.pth.*1207 patches.*12 frequency rows.*'
+                       r'grid is 12 x 3'):
+        encoder(path)
+
+
 def test_longer_window_interpolates_and_frequency_cut_centres():
     table = torch.arange(2 + 4 * 5, dtype=torch.float32).reshape(1, -1, 1)
     longer = adapt_ast_pos_embed(table, 2, (4, 9), old_freq_rows=4)
