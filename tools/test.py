@@ -1,6 +1,6 @@
 """Test a checkpoint with MMEngine's Runner (mmaction2's command line).
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump results.pkl]
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump results.pkl] [--paper-literal]
                                            [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse

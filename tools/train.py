@@ -1,6 +1,6 @@
 """Train a model from a config with MMEngine's Runner (mmaction2's command line).
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--paper-literal]
                                  [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse

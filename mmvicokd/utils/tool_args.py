@@ -9,11 +9,12 @@ from mmengine.logging import print_log
 from .cpu_dist import needs_cpu_dist, setup_cpu_dist
 from .data_root import set_data_root
 from .frame_cache_switch import use_frame_cache
+from .paper_literal import apply_paper_literal
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """``--work-dir``, ``--data-root``, ``--frame-cache``, ``--cfg-options``, ``--launcher``
-    and ``--local-rank``."""
+    """``--work-dir``, ``--data-root``, ``--frame-cache``, ``--paper-literal``,
+    ``--cfg-options``, ``--launcher`` and ``--local-rank``."""
     parser.add_argument('--work-dir', help='the dir to save logs, models and results')
     parser.add_argument(
         '--data-root', help='the data set root: every path the config derives from its '
@@ -21,6 +22,10 @@ def add_common_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument(
         '--frame-cache', help='read the recordings from this frame cache (tools/cache_frames.py '
         '--out) instead of decoding them')
+    parser.add_argument(
+        '--paper-literal', action='store_true',
+        help="the paper's literal reading of every switchable departure "
+        '(configs/_base_/paper_literal.py; docs/design.md, "Paper → this repo")')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, key=value pairs (e.g. model.teacher_ckpt=x.pth)')
@@ -40,9 +45,9 @@ def parse_common(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespa
 
 
 def tool_config(args: argparse.Namespace) -> Config:
-    """``args.config`` with ``--data-root``, ``--frame-cache``, ``--cfg-options``, the launcher
-    (gloo on CPU) and the work dir (``--cfg-options`` win over the two flags for the keys they
-    name).
+    """``args.config`` with ``--data-root``, ``--frame-cache``, ``--paper-literal``,
+    ``--cfg-options``, the launcher (gloo on CPU) and the work dir (``--cfg-options`` win over
+    the other flags for the keys they name).
 
     The work dir defaults to ``./work_dirs/<config name>`` as in mmaction2.
     """
@@ -54,6 +59,10 @@ def tool_config(args: argparse.Namespace) -> Config:
                   logger='current')
     if getattr(args, 'frame_cache', None) is not None:
         use_frame_cache(cfg, args.frame_cache)
+    if getattr(args, 'paper_literal', False):
+        changes = apply_paper_literal(cfg)
+        print_log(f'--paper-literal: {len(changes)} setting(s) changed' +
+                  ''.join(f'\n  {change}' for change in changes), logger='current')
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
