@@ -20,18 +20,25 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 setup: $(STAMP)
 
+# One console line per step; pip's own output goes to $(SETUP_LOG) (its tail is shown on failure).
+SETUP_LOG := $(VENV)/setup.log
 $(STAMP): $(CONSTRAINTS) pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -q -c $(CONSTRAINTS) torch torchvision torchaudio
-	$(PIP) install -q -c $(CONSTRAINTS) -e '.[test]'
-	$(PY) -c "import mmvicokd"
-	touch $(STAMP)
+	@test -x $(PY) || { echo "[setup] creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "[setup] installing torch, torchvision, torchaudio (pinned; log: $(SETUP_LOG))"
+	@$(PIP) install -c $(CONSTRAINTS) torch torchvision torchaudio > $(SETUP_LOG) 2>&1 \
+		|| { tail -n 30 $(SETUP_LOG); exit 1; }
+	@echo "[setup] installing mmvicokd and its pinned dependencies (log: $(SETUP_LOG))"
+	@$(PIP) install -c $(CONSTRAINTS) -e '.[test]' >> $(SETUP_LOG) 2>&1 \
+		|| { tail -n 30 $(SETUP_LOG); exit 1; }
+	@$(PY) -c "import mmvicokd"
+	@touch $(STAMP)
+	@echo "[setup] done"
 
 test: setup
 	$(PY) -m pytest -q tests
 
 demo: setup
-	$(PY) tools/demo.py --work-dir work_dirs/demo
+	$(PY) tools/demo.py --work-dir work_dirs/demo --results-doc docs/demo_results.md
 
 study: setup
 	$(PY) tools/demo.py --study --seeds 0 1 2 --work-dir work_dirs/study_results

@@ -57,6 +57,9 @@ def parse_args(argv=None):
                         help='train nothing: tables of the runs that have finished')
     parser.add_argument('--out', default=None,
                         help='study document; default with --study: docs/synthetic_study.md')
+    parser.add_argument('--results-doc', default=None,
+                        help='also write the demo\'s Table 1 here (make demo: '
+                        'docs/demo_results.md, the table the README shows)')
     parser.add_argument('--student-epochs', type=int, default=None,
                         help='train every run but the teachers for this many epochs instead '
                         'of the configs\' (work dirs <config>_<N>e; the teachers are shared)')
@@ -122,22 +125,41 @@ def describe_packed_sample(cfg) -> str:
 
 def prepare_data(args) -> None:
     """Generate the synthetic set and its frame cache where the demo configs expect them, and
-    the pre-trained encoder files the demo teacher's config names."""
+    the pre-trained encoder files the demo teacher's config names: one console line per step,
+    their output in ``<work-dir>/setup.log``."""
     from mmvicokd.datasets.caches.frame_cache import build_frame_cache
     from mmvicokd.datasets.synthetic import generate_synthetic_dataset
+    from mmvicokd.experiments.demo.console import captured_output, failure_message
     from mmvicokd.experiments.demo.pretraining import ensure_demo_encoders
     from mmvicokd.experiments.demo.runs import TEACHER, load_run_config
 
+    log_path = osp.join(args.work_dir, 'setup.log')
     data = load_run_config(TEACHER.name(args.backbone), 0, args.backbone, args.cfg_options,
                            args.runs_root, args.data_dir)
-    summary = generate_synthetic_dataset(osp.dirname(data.data_root), preset=args.preset,
-                                         seed=args.data_seed)
-    print(f'[demo] synthetic set: {summary["num_recordings"]} recordings '
-          f'(train {summary["num_train"]}, test {summary["num_test"]}) in {summary["data_root"]}')
-    build_frame_cache(summary['data_root'], ['train.json', 'test.json'],
-                      data.frame_cache_dir, resize=data.img_size)
-    print(f'[demo] packed sample: {describe_packed_sample(data)}')
-    ensure_demo_encoders(data.model)
+    steps = (
+        ('synthetic set', lambda: generate_synthetic_dataset(
+            osp.dirname(data.data_root), preset=args.preset, seed=args.data_seed),
+         lambda s: f'{s["num_recordings"]} recordings (train {s["num_train"]}, test '
+                   f'{s["num_test"]}) in {s["data_root"]}'),
+        ('frame cache', lambda: build_frame_cache(
+            data.data_root, ['train.json', 'test.json'], data.frame_cache_dir,
+            resize=data.img_size),
+         lambda c: f'{c["num_recordings"]} recordings ({c["built"]} built) in '
+                   f'{c["cache_dir"]}'),
+        ('packed sample', lambda: describe_packed_sample(data), str),
+        ('pre-trained encoders', lambda: ensure_demo_encoders(data.model),
+         lambda records: ', '.join(f'{r["file"]} (held-out mAP {r["scores"]["held_out_map"]} %)'
+                                   for r in records.values())),
+    )
+    for name, step, describe in steps:
+        start = time.time()
+        try:
+            with captured_output(log_path):
+                result = step()
+        except BaseException:
+            print(failure_message(f'set-up step "{name}"', log_path))
+            raise
+        print(f'[demo] {name}: {describe(result)} ({time.time() - start:.0f} s)', flush=True)
 
 
 def main(argv=None):
@@ -146,7 +168,9 @@ def main(argv=None):
     command = 'python tools/demo.py ' + ' '.join(map(shlex.quote, argv_list))
     start = time.time()
     os.chdir(REPO)
-    from mmvicokd.experiments.demo.demo_document import demo_report, results_json, timing_line
+    from mmvicokd.experiments.demo.demo_document import (demo_report, demo_table,
+                                                         results_document, results_json,
+                                                         timing_line)
     from mmvicokd.experiments.demo.parallel import (limit_threads, start_helpers, stop_helpers,
                                                     threads_per_job, wait_helpers)
     from mmvicokd.experiments.demo.runs import run_all
@@ -156,7 +180,7 @@ def main(argv=None):
         limit_threads(threads_per_job(args.jobs))
         run_all(selected_runs(args), args.seeds, args.backbone,
                 args.cfg_options, args.runs_root, args.data_dir,
-                student_epochs=args.student_epochs)
+                student_epochs=args.student_epochs, log=lambda line: print(line, flush=True))
         return
     if not args.finished_only:
         prepare_data(args)
@@ -165,12 +189,13 @@ def main(argv=None):
         limit_threads(threads_per_job(args.jobs))
         helpers = start_helpers(osp.abspath(__file__), argv_list, args.jobs)
         print(f'[demo] training in {args.jobs} processes, {threads_per_job(args.jobs)} '
-              'thread(s) each')
+              'thread(s) each; each run\'s log: <work dir>/console.log', flush=True)
     try:
         results = run_all(selected_runs(args), args.seeds, args.backbone,
                           args.cfg_options, args.runs_root, args.data_dir,
                           finished_only=args.finished_only,
-                          student_epochs=args.student_epochs)
+                          student_epochs=args.student_epochs, live=True,
+                          log=lambda line: print(line, flush=True))
         wait_helpers(helpers)
     except BaseException:
         stop_helpers(helpers)
@@ -184,8 +209,13 @@ def main(argv=None):
     write_text(osp.join(args.work_dir, 'results.md'), report)
     write_json(osp.join(args.work_dir, 'results.json'),
                results_json(results, wall, peak_rss_mib()))
-    print('\n' + report)
-    print(f'[demo] written to {osp.join(args.work_dir, "results.md")}')
+    table = demo_table(first, args.backbone)
+    if args.results_doc:
+        write_text(args.results_doc, results_document(table, command))
+    print('\n' + table)
+    print(timing_line(first, wall, peak_rss_mib(), args.finished_only))
+    print(f'[demo] per-class AP and loss terms: {osp.join(args.work_dir, "results.md")}' +
+          (f'; the table: {args.results_doc}' if args.results_doc else ''))
     if args.study:
         expected = len(selected_runs(args)) * len(args.seeds)
         from mmvicokd.experiments.demo.study import measure_feature_gaps, study_document

@@ -76,9 +76,16 @@ def report_total_batch(cfg: Config, world_size: int) -> str:
     if base is not None and total != base:
         line += (f'; the config\'s learning rate is set for a total batch of {base}' +
                  (', scaled by auto_scale_lr' if scale.get('enable') else
-                  ': pass --auto-scale-lr to scale it, or set batch_size to '
-                  f'{base} / {world_size}'))
+                  ': pass --auto-scale-lr to scale it' + _same_total_hint(base, world_size)))
     return line
+
+
+def _same_total_hint(base: int, world_size: int) -> str:
+    """How to train with the config's own total batch on ``world_size`` processes, if one can."""
+    if base % world_size == 0:
+        return f', or set batch_size to {base // world_size} (total {base})'
+    return (f'; {base} / {world_size} processes is no whole batch_size, so keep a total that '
+            'is a multiple of the process count and scale the learning rate')
 
 
 def main(argv=None):

@@ -3,9 +3,8 @@
 # to the student itself (it needs no teacher).
 ld = dict(type='LogitDistillLoss', tau=4.0)  # Eq. 8
 # Eq. 7's squared norm averaged over the D channels (reduction='mean'), not summed: summed, the
-# term grows with D and drowns the task losses (demo, D = 48: distill.fd ~1900 -> 1100 against
-# task losses ~33, CoKD / ViCoKD V_F 24.6 / 26.0 seq mAP against 30.4 / 37.1 with the mean; at
-# the paper's D = 384 the sum is 384x the mean, see FeatureDistillLoss and README "Loss scales").
+# term grows with D and drowns the task losses (at the paper's D = 384 the sum is 384x the
+# mean; measured on the demo: docs/design.md, "Paper -> this repo", row 1).
 fd_reduction = 'mean'
 fd_attn_av = dict(type='FeatureDistillLoss', features=('attn', 'av'), reduction=fd_reduction)
 vc = dict(type='ViewConsistencyLoss')  # Eq. 9-10

@@ -101,11 +101,11 @@ class MultiSensorHomeDataset(BaseDataset):
                  else f"annotation file '{self.ann_file}' does not exist")
         raise FileNotFoundError(
             f'MultiSensor-Home not found: {where}. Download the data set (Home-1 and Home-2, '
-            'from the MultiSensor-Home authors\' release; see README.md, "Data") and place it '
-            f"so that '{self.ann_file}' exists and the videos it names (video_url_n, e.g. "
-            "'01/3-View1-Part1.mp4') lie under data_root, or point the config at your copy "
-            '(--cfg-options train_dataloader.dataset.data_root=... and the same for '
-            'val/test). To try the method without it, `make demo` runs on the embedded '
+            'from the MultiSensor-Home authors\' release: docs/reproduce_multisensor_home.md, '
+            f'"3. The data set") and place it so that \'{self.ann_file}\' exists and the '
+            "videos it names (video_url_n, e.g. '01/3-View1-Part1.mp4') lie under data_root, "
+            'or point the run at your copy with --data-root DIR (tools/train.py, '
+            'tools/test.py). To try the method without it, `make demo` runs on the embedded '
             'synthetic set.')
 
     def _load_entries(self) -> list[tuple[str, dict]]:

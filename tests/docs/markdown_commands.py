@@ -2,7 +2,9 @@
 
 A command is one logical line of a fenced ``bash`` block: ``\\`` continuations are joined,
 comments (``# ...``) and blank lines dropped. Commands in inline code spans of the prose are
-reported separately, so a test can insist that every command lives in a block it runs.
+reported separately, so a test can insist that every command lives in a block it runs. A
+``python`` block whose first line is ``# configs/<path>.py`` is a file the page asks the reader
+to write (``file_blocks``).
 """
 import glob
 import os.path as osp
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 
 FENCE = re.compile(r'^```(\w*)\s*$')
 INLINE = re.compile(r'`([^`\n]+)`')
+FILE_LINE = re.compile(r'^#\s*(configs/[\w./-]+\.py)\s*$')
 TOOL_CALL = re.compile(r'^(?:[A-Z_]+=\S+\s+)*(?:python|bash|make)\s+(?:tools/|-m\s|\w)')
 
 
@@ -60,6 +63,25 @@ def block_commands(path: str) -> list[Command]:
             commands.append(Command(path, start, pending.strip(), env, argv))
         pending = ''
     return commands
+
+
+def file_blocks(path: str) -> list[tuple[str, str]]:
+    """``(configs/<path>.py, text)`` of every ``python`` block that names its file first."""
+    with open(path) as f:
+        lines = f.read().splitlines()
+    files, block, lang = [], None, ''
+    for line in lines:
+        fence = FENCE.match(line.strip())
+        if fence and block is None:
+            block, lang = [], fence.group(1)
+        elif fence:
+            name = FILE_LINE.match(block[0]) if lang == 'python' and block else None
+            if name:
+                files.append((name.group(1), '\n'.join(block) + '\n'))
+            block = None
+        elif block is not None:
+            block.append(line)
+    return files
 
 
 def inline_commands(path: str) -> list[tuple[int, str]]:

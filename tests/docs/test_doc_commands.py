@@ -18,7 +18,7 @@ import threading
 import pytest
 
 from .doc_sandbox import DocSandbox
-from .markdown_commands import Command, block_commands, documents, inline_commands
+from .markdown_commands import Command, block_commands, documents, file_blocks, inline_commands
 from ..helpers.e2e import REPO
 from ..helpers.launch import LAUNCH_VARS, free_port, write_srun
 
@@ -119,6 +119,7 @@ def _groups(commands: list) -> list:
 
 @pytest.mark.parametrize('doc', DOCS, ids=[osp.relpath(d, REPO) for d in DOCS])
 def test_every_command_of_the_page_runs(doc, sandbox):
+    sandbox.write_page_files(file_blocks(doc))
     for group in _groups(block_commands(doc)):
         port = free_port()
         group = [sandbox.substitute(c, port) for c in group]
@@ -157,3 +158,13 @@ def test_pages_hold_commands_and_every_kind_has_a_rule():
     assert {'python', 'bash', 'make'} <= kinds
     assert all(tool in {_tool(c.argv) for c in commands} for tool in PARSE_ONLY), \
         'a PARSE_ONLY tool no page runs any more: remove it from the list'
+
+
+def test_the_own_recordings_page_runs_with_the_configs_it_shows():
+    page = osp.join(REPO, 'docs', 'own_recordings.md')
+    assert page in DOCS
+    files = dict(file_blocks(page))
+    assert sorted(files) == ['configs/my_home/teacher_multiasl_my_home_av_f.py',
+                             'configs/my_home/vicokd_multiasl_my_home_v_f.py']
+    named = {w for c in block_commands(page) for w in c.argv if w.startswith('configs/')}
+    assert named == set(files)  # its commands train and test exactly the configs it shows

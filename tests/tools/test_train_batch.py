@@ -37,3 +37,9 @@ def test_configs_scale_by_the_paper_total():
     cfg = Config.fromfile(osp.join(REPO, 'configs', 'vicokd_multiasl_home1.py'))
     assert cfg.auto_scale_lr == dict(enable=False, base_batch_size=12)
     assert cfg.default_hooks.checkpoint.save_best is None
+
+
+def test_the_hint_is_a_whole_batch_size():
+    assert 'set batch_size to 3 (total 12)' in report_total_batch()(_cfg(12), 4)
+    line = report_total_batch()(_cfg(12), 8)
+    assert '12 / 8 processes is no whole batch_size' in line and '1.5' not in line

@@ -4,9 +4,13 @@
 # audioset_10_10_0.4593, its pooled 768-d feature projected by a Linear layer (ours) to D_v = 384:
 # the cross-modal attention (Eq. 2), the student's adapter (Eq. 6) and feature distillation
 # (Eq. 7) then all work at one width D = 384, which the recognizer passes on.
-# Weights are read from local files only (README, "Pre-trained weights"): a file or a hub download
+# Weights are read from local files only (docs/pretrained_weights.md): a file or a hub download
 # folder; a configured path that does not exist stops training with an error naming it. Set
 # a checkpoint to None to train that encoder from scratch (the log then warns).
+# vit_checkpoint / ast_checkpoint are used once, when this file is parsed: overriding them
+# (--cfg-options vit_checkpoint=..., or in a child config) changes nothing in the model. The
+# keys are model.visual_encoder.checkpoint / model.audio_encoder.checkpoint (a distiller's
+# student: model.student.visual_encoder.checkpoint; its teacher loads teacher_ckpt).
 # with_cp: activation checkpointing of the trainable encoders (12 x 5 x 70 frames per batch).
 num_classes = 16
 num_views = 5

@@ -1,8 +1,8 @@
 """Train the demo's runs in several processes at once on one machine (``tools/demo.py --jobs``).
 
 The demo's models are small, so their operators split poorly over threads: two single-threaded
-processes finish 1.68x the steps of one process with two threads (README, "The demo's choices,
-measured"). ``--jobs N`` starts N - 1 helper processes
+processes finish 1.68x the steps of one process with two threads (docs/synthetic_demo.md,
+"The demo's choices, measured"). ``--jobs N`` starts N - 1 helper processes
 running the same run list; they share it through the per-run locks of :mod:`.run_lock`
 (a distiller waits for its teacher), and the main process, which trains too, collects every
 result. Each process gets ``cpu_count // N`` threads (at least one).

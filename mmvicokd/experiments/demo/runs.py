@@ -146,20 +146,26 @@ def load_run_config(name: str, seed: int, backbone: str, cfg_options: Optional[D
     return cfg
 
 
-def train_and_test(cfg, log=print) -> Dict[str, float]:
+def _label(cfg) -> str:
+    return f'[demo] {osp.basename(cfg.work_dir)} (seed {cfg.randomness.seed})'
+
+
+def train_and_test(cfg, log=print, live: bool = False) -> Dict[str, float]:
     """Train (or resume) and test one run with MMEngine's Runner; returns its test metrics.
 
     The metrics are written to ``<work_dir>/test_metrics.json`` (atomically), which marks the
     run as finished; the test samples' predictions to ``test_predictions.pkl`` (MMEngine's
     ``DumpResults``); the wall seconds of this call to ``timing.json`` (a resumed run counts
-    only its last part).
+    only its last part). Everything the run prints goes to ``<work_dir>/console.log``
+    (:mod:`.console`); ``log`` gets one line when it ends (``live``: a progress line on a
+    terminal while it trains), or the tail of that log when it fails.
     """
-    from mmengine.runner import Runner
+    from .console import CONSOLE_LOG, RunProgress, captured_output, failure_message
     start = time.time()
     metrics_file = osp.join(cfg.work_dir, METRICS_FILE)
-    name = osp.basename(cfg.work_dir)
+    label = _label(cfg)
     if osp.isfile(metrics_file):
-        log(f'[demo] {name}: finished before, reusing {metrics_file}')
+        log(f'{label}: finished before, reusing {metrics_file}')
         with open(metrics_file) as f:
             return json.load(f)
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple)) \
@@ -167,20 +173,31 @@ def train_and_test(cfg, log=print) -> Dict[str, float]:
     cfg.test_evaluator = [*evaluators, dict(type='AtomicDumpResults', out_file_path=osp.join(
         cfg.work_dir, PREDICTIONS_FILE))]
     ckpt = final_checkpoint(cfg)
-    if osp.isfile(ckpt):
-        log(f'[demo] {name}: testing the finished checkpoint {ckpt}')
-        cfg.load_from = ckpt
-        runner = Runner.from_cfg(cfg)
-    else:
-        cfg.resume = osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint'))
-        log(f'[demo] {name} (seed {cfg.randomness.seed}): training' +
-            (' (resuming)' if cfg.resume else ''))
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-    metrics = {k: float(v) for k, v in runner.test().items()}
-    write_json(osp.join(cfg.work_dir, TIMING_FILE),
-                       dict(seconds=round(time.time() - start, 1), pid=os.getpid()))
+    console_log = osp.join(cfg.work_dir, CONSOLE_LOG)
+    try:
+        with captured_output(console_log) as console:
+            from mmengine.runner import Runner
+            if osp.isfile(ckpt):
+                what = 'tested its finished checkpoint'
+                cfg.load_from = ckpt
+                runner = Runner.from_cfg(cfg)
+            else:
+                cfg.resume = osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint'))
+                what = (f'{cfg.train_cfg.max_epochs} epochs' +
+                        (' (resumed)' if cfg.resume else ''))
+                runner = Runner.from_cfg(cfg)
+                runner.register_hook(RunProgress(console, label, live))
+                runner.train()
+            metrics = {k: float(v) for k, v in runner.test().items()}
+    except BaseException:
+        log(failure_message(label, console_log))
+        raise
+    seconds = round(time.time() - start, 1)
+    write_json(osp.join(cfg.work_dir, TIMING_FILE), dict(seconds=seconds, pid=os.getpid()))
     write_json(metrics_file, metrics)
+    score = metrics.get('seq_mAP', metrics.get('teacher/seq_mAP'))
+    log(f'{label}: {what}, seq mAP {score:.2f} %, {seconds:.0f} s' if score is not None
+        else f'{label}: {what}, {seconds:.0f} s')
     return metrics
 
 
@@ -201,7 +218,7 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
             cfg_options: Optional[Dict] = None, root: str = 'work_dirs',
             data_dir: Optional[str] = None, log=print,
             finished_only: bool = False, poll_seconds: float = 10.0,
-            student_epochs: Optional[int] = None) -> List[dict]:
+            student_epochs: Optional[int] = None, live: bool = False) -> List[dict]:
     """Train and test ``runs`` for every seed (teachers first within a seed).
 
     Several processes may run this over the same ``root`` at once: each run is claimed with a
@@ -210,6 +227,7 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
     others. With ``finished_only`` nothing is trained: only the runs that have their
     ``test_metrics.json`` are returned, and the others are logged as missing.
     ``student_epochs`` retimes every run but the teachers (:func:`load_run_config`).
+    ``live``: this process draws the progress line of the run it trains (:func:`train_and_test`).
 
     Returns:
         one result per run and seed, in the order of ``runs`` (teachers first) and ``seeds``:
@@ -249,12 +267,11 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
                 continue
             with lock:
                 start = time.time()
-                metrics = train_and_test(cfg, log)
+                metrics = train_and_test(cfg, log, live)
             done[key] = (metrics, round(time.time() - start, 1))
             break
         else:
-            log(f'[demo] waiting for {len(pending)} run(s) held by other processes')
-            time.sleep(poll_seconds)
+            time.sleep(poll_seconds)  # the runs still needed are held by other processes
             continue
         pending = [key for key in pending if key not in done]
     results = []

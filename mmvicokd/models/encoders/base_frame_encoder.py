@@ -91,8 +91,8 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
         name = type(self).__name__
         if self.checkpoint is None:
             logger.warning(f'{name}: no checkpoint configured, the encoder starts from random '
-                           f'initialisation (the paper fine-tunes pre-trained weights; README, '
-                           f'"Pre-trained weights")')
+                           f'initialisation (the paper fine-tunes pre-trained weights; '
+                           f'docs/pretrained_weights.md)')
             return
         path = resolve_weight_file(self.checkpoint)
         fmt = self._load_checkpoint(path)

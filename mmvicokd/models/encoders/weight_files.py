@@ -28,7 +28,7 @@ def resolve_weight_file(path: str) -> str:
         return path
     if not os.path.isdir(path):
         raise FileNotFoundError(f'encoder checkpoint {path!r} does not exist (weights are only '
-                                f'read from local files; README, "Pre-trained weights")')
+                                f'read from local files; docs/pretrained_weights.md)')
     folders = [path]
     snapshots = os.path.join(path, 'snapshots')
     if os.path.isdir(snapshots):

@@ -26,11 +26,9 @@ class FeatureDistillLoss(nn.Module):
     Reduction over the D channels: ``'sum'`` (the default) is Eq. 7 as written; ``'mean'``
     divides it by D. Every config of this repository sets ``'mean'``
     (``configs/_base_/distill_methods.py``), chosen by measurement: with all loss weights 1.0
-    as in the paper, the sum grows with D and drowns the task losses. On the demo (D = 48)
-    ``distill.fd`` summed went 1926 -> 1139 against task losses of ~33 and CoKD / ViCoKD V_F
-    scored 24.6 / 26.0 seq mAP against 30.4 / 37.1 with the mean (README, "Loss scales"); at
-    the paper's D = 384 the sum is 384x the mean (measured on the real-size distiller in the
-    README's "Pre-trained weights").
+    as in the paper, the sum grows with D and drowns the task losses (the demo's measurement:
+    docs/design.md, "Paper -> this repo", row 1); at the paper's D = 384 the sum is 384x the
+    mean (the real-size distiller's step in docs/pretrained_weights.md).
 
     Args:
         features: names of the recognizers' output features to align, each (B, V, T, D).

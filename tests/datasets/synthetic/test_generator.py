@@ -201,3 +201,38 @@ def test_cli_prints_summary(tiny, capsys):
     assert 'MiB' in text
     for name in CLASSES:
         assert re.search(rf'^  {name}\s+{summary["class_counts"][name]}$', text, re.M), name
+
+
+def _hashes(root: str) -> dict:
+    import hashlib
+    out = {}
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = osp.join(folder, name)
+            with open(path, 'rb') as f:
+                out[osp.relpath(path, root)] = hashlib.sha256(f.read()).hexdigest()
+    return out
+
+
+def test_same_seed_same_bytes_in_other_processes_and_worker_counts(tiny, tmp_path):
+    """Every file (mp4 and JSON) of the tiny preset is byte-identical when two more processes
+    generate it at the same time, with 1 and 2 worker processes (the x264 settings of
+    ``write_av_mp4``)."""
+    import subprocess
+    import sys
+    out, summary = tiny
+    procs = [subprocess.Popen(
+        [sys.executable, osp.join(REPO, 'tools', 'make_synthetic_dataset.py'), '--out',
+         str(tmp_path / f'w{workers}'), '--preset', 'tiny', '--seed', '0', '--workers',
+         str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for workers in (1, 2)]
+    for proc in procs:
+        assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    first = _hashes(summary['data_root'])
+    assert sum(name.endswith('.mp4') for name in first) == 30
+    summary_file = gen.SUMMARY_NAME  # holds absolute paths, so it differs by folder
+    for workers in (1, 2):
+        other = _hashes(str(tmp_path / f'w{workers}' / 'Home1'))
+        assert set(other) == set(first)
+        differing = sorted(n for n in first if n != summary_file and first[n] != other[n])
+        assert not differing, f'{workers} worker(s): {differing}'
