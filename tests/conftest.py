@@ -15,6 +15,26 @@ os.environ['HF_HUB_OFFLINE'] = '1'
 import pytest  # noqa: E402
 
 
+def _unformatted(text, **kwargs):
+    return text, False
+
+
+@pytest.fixture(scope='session', autouse=True)
+def unformatted_config_text():
+    """MMEngine's ``Config.pretty_text`` without yapf's re-formatting in this process.
+
+    Every Runner logs its config and dumps it to its work dir through ``pretty_text``, and
+    yapf took a third of each tiny end-to-end run (about 1 s a call). The text differs in
+    whitespace only and still loads with ``Config.fromfile``; processes the tests start
+    (launchers, helpers) format as users see it.
+    """
+    from mmengine.config import config
+    format_code = config.FormatCode
+    config.FormatCode = _unformatted
+    yield
+    config.FormatCode = format_code
+
+
 @pytest.fixture(scope='module')
 def one_torch_thread():
     """Run a module's tiny models on one torch thread, restoring the count afterwards."""

@@ -6,8 +6,8 @@
 
 Like the data set configs (``ann_file``, ``human_mask_file``), ``--ann-file`` and ``--out`` are
 relative to ``--data-root`` unless absolute; ``--out`` defaults to ``human_masks.json``, the file
-the configs read. ``--device`` defaults to the first CUDA device when there is one (a
-MultiSensor-Home home is 5,250 five-view recordings), else the CPU. Writes ``{recording id:
+the configs read. ``--device`` defaults to the first CUDA device when there is one (the
+detector runs on every 2.5-FPS frame of every view), else the CPU. Writes ``{recording id:
 (V, T_full) scores}``; recordings already in ``--out`` are skipped and the file is rewritten
 atomically after each recording (a progress bar shows the rest), so the command can be re-run
 to resume. ``--weights`` is a file path: nothing is downloaded.

@@ -1,5 +1,5 @@
 # Demo teacher (AV_F) on the synthetic set: tiny pre-trained encoders fine-tuned on 2 CPU cores.
-# What differs from the paper's setting and why (README, "The demo's choices", measured there):
+# What differs from the paper's setting and why (docs/synthetic_demo.md, "The demo's choices"):
 # - D=48, 2-layer ViT/AST at 64 px, no activation checkpointing, 20 epochs: what 2 cores train
 #   in about 3 minutes; the AST keeps one CLS token (AST's distillation token, the real
 #   configs' layout, scored 78.5 / 87.4 % seq mAP against 86.9 / 86.0 % without, seeds 0/1,
@@ -13,7 +13,7 @@
 #   seed 0) against 93.5 / 80.3 / 82.8 % at 2e-3;
 # - cross-modal attention restricted to +-1 frame: with full attention over time an encoder
 #   trained from scratch spreads every frame's audio over the clip (the teacher learnt almost
-#   nothing of the audio in 280 steps; see README); the real-data configs keep Eq. 2 as written;
+#   nothing of the audio in 280 steps; docs/synthetic_demo.md); the real-data configs keep Eq. 2 as written;
 # - recordings scored with the CAS's maximum over time (seq_score='cas_max'), not the authors'
 #   cas_top: the same trained teacher scored 91.4 % seq mAP with the maximum, 75.1 % with
 #   cas_top and 72.9 % with the CLS head (frame mAP 86.9 %); the action selection's top-k

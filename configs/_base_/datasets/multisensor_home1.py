@@ -4,10 +4,10 @@
 # Human masks come from `tools/extract_human_masks.py` (YOLOv10, COCO person).
 # Decoding dominates training time (docs/design.md section 8). To decode every recording once instead
 # of every epoch, build the frame cache under the data root (frames at 2.5 FPS resized to
-# img_size, whole-track fbanks):
+# img_size, whole-track fbanks; sizes per format: docs/reproduce_multisensor_home.md, "Cache sizes"):
 #   python tools/cache_frames.py --data-root /data/MultiSensor-Home/Home1 \
 #       --ann-file train.json test.json --out /data/MultiSensor-Home/Home1/cache_224 --resize 224 \
-#       --format jpeg --fbank-dtype float16  (42 GB for the data set; raw: 314 GB)
+#       --format jpeg --fbank-dtype float16
 # and train with --frame-cache /data/MultiSensor-Home/Home1/cache_224, which replaces
 # MultiViewDecordInit by LoadMultiViewCache in every pipeline (docs/reproduce_multisensor_home.md).
 dataset_type = 'MultiSensorHomeDataset'
@@ -44,10 +44,8 @@ train_dataloader = dict(
     persistent_workers=True,
     # Page-locked batches: faster host-to-GPU copies of the ~60 MB samples (asynchronous with
     # the data preprocessor's non_blocking=True). It matters on GPU hosts only (a CPU-only run
-    # warns and ignores it). Feeding a GPU that takes ~0.5 s per batch of 12 (24 samples/s)
-    # takes ~15 cores decoding (0.61 s per sample), ~2-5 reading the frame cache (0.07-0.11 s
-    # per sample, tools/benchmark.py section 6b, plus the hand-over to the main process):
-    # raise num_workers to what the host has.
+    # warns and ignores it). Decoding costs far more cores per GPU than reading a frame cache
+    # (docs/reproduce_multisensor_home.md, "Cache sizes"): raise num_workers to what the host has.
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(

@@ -150,7 +150,8 @@ def _label(cfg) -> str:
     return f'[demo] {osp.basename(cfg.work_dir)} (seed {cfg.randomness.seed})'
 
 
-def train_and_test(cfg, log=print, live: bool = False) -> Dict[str, float]:
+def train_and_test(cfg, log=print, live: bool = False,
+                   since: Optional[float] = None) -> Dict[str, float]:
     """Train (or resume) and test one run with MMEngine's Runner; returns its test metrics.
 
     The metrics are written to ``<work_dir>/test_metrics.json`` (atomically), which marks the
@@ -158,14 +159,16 @@ def train_and_test(cfg, log=print, live: bool = False) -> Dict[str, float]:
     ``DumpResults``); the wall seconds of this call to ``timing.json`` (a resumed run counts
     only its last part). Everything the run prints goes to ``<work_dir>/console.log``
     (:mod:`.console`); ``log`` gets one line when it ends (``live``: a progress line on a
-    terminal while it trains), or the tail of that log when it fails.
+    terminal while it trains), or the tail of that log when it fails. A run another process
+    finished after ``since`` (a time stamp) is returned without a line (that process logged it).
     """
     from .console import CONSOLE_LOG, RunProgress, captured_output, failure_message
     start = time.time()
     metrics_file = osp.join(cfg.work_dir, METRICS_FILE)
     label = _label(cfg)
     if osp.isfile(metrics_file):
-        log(f'{label}: finished before, reusing {metrics_file}')
+        if since is None or osp.getmtime(metrics_file) < since:
+            log(f'{label}: finished before, reusing {metrics_file}')
         with open(metrics_file) as f:
             return json.load(f)
     evaluators = cfg.test_evaluator if isinstance(cfg.test_evaluator, (list, tuple)) \
@@ -183,7 +186,8 @@ def train_and_test(cfg, log=print, live: bool = False) -> Dict[str, float]:
                 runner = Runner.from_cfg(cfg)
             else:
                 cfg.resume = osp.isfile(osp.join(cfg.work_dir, 'last_checkpoint'))
-                what = (f'{cfg.train_cfg.max_epochs} epochs' +
+                epochs = cfg.train_cfg.max_epochs
+                what = (f'{epochs} epoch{"s" if epochs != 1 else ""}' +
                         (' (resumed)' if cfg.resume else ''))
                 runner = Runner.from_cfg(cfg)
                 runner.register_hook(RunProgress(console, label, live))
@@ -236,6 +240,7 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
         that trained it, :func:`run_seconds`).
     """
     from .run_lock import RunLock
+    since = time.time()
     # run-major: every seed of a run before the next run, teachers first, so that an
     # interrupted benchmark has its first tables complete over seeds
     order = [(seed, run) for run in sorted(runs, key=lambda r: not r.is_teacher)
@@ -252,7 +257,7 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
             cfg = configs[key]
             if finished_only:
                 if _finished(cfg.work_dir):
-                    done[key] = (train_and_test(cfg, log), 0.0)
+                    done[key] = (train_and_test(cfg, log, since=since), 0.0)
                 else:
                     log(f'[demo] {run.name(backbone)} (seed {seed}): not finished, left out')
                     done[key] = None
@@ -267,7 +272,7 @@ def run_all(runs: Sequence[DemoRun], seeds: Sequence[int], backbone: str,
                 continue
             with lock:
                 start = time.time()
-                metrics = train_and_test(cfg, log, live)
+                metrics = train_and_test(cfg, log, live, since)
             done[key] = (metrics, round(time.time() - start, 1))
             break
         else:

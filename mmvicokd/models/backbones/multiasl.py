@@ -53,11 +53,9 @@ What we follow and what is ours:
   backbone: the recognizer's ``view_frame_loss`` (``ViewFrameLoss``), the Two-way frame loss
   on ``view_frame_logits`` at the (view, frame) pairs whose human mask is set. It leaves the
   authors' fused outputs as they are computed (only the shared CAS classifier and the features
-  below it get its gradient). The MultiASL model config sets it with weight 1: on the demo
-  set with encoders from scratch it raised the teacher's per-view top-1 from 32.8 to 83.1 %
-  (fused 87.7 / 86.8 %) with seq mAP 86.9 / 87.8 %; with the demo's pre-trained encoders the
-  readings were good without it (92.4 %) and it moved the teacher's mAP by under 1 point
-  (``docs/per_view_readings.md``).
+  below it get its gradient). It is not the paper's, so it is opt-in: only the configs named
+  ``vfl`` set it (``configs/_base_/view_frame_loss.py``, weight 1). What it changes on the demo
+  set, with encoders from scratch and pre-trained: ``docs/per_view_readings.md``.
 * k = max(1, T // 8), so clips shorter than 8 frames still select one frame.
 * Attention heads have size D / 4 (``nn.TransformerEncoderLayer``); the authors project to
   4 heads of 128 whatever D is.
