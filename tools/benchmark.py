@@ -6,7 +6,8 @@
         [--chunk-sizes 2,5,all] [--vc-shape 12,5,70,16] [--step-shape 1,5,2] \
         [--feature-step-shape 12,5,70] [--memory-frames 2,4] [--model-depth N] \
         [--feature-depth 1] [--json results.json]
-    python tools/benchmark.py --pretrained-step [--threads 2] [--model-depth N] [--json F]
+    python tools/benchmark.py --pretrained-step [--threads 2] [--model-depth N] [--clip-len T] \
+        [--duration S] [--json F]
 
 Writes one recording of ``--views`` H.264 + AAC views (``write_av_mp4``; the shape of a
 MultiSensor-Home file is 60 s, 320x240, 10-25 fps) into a temporary folder, then measures:
@@ -38,8 +39,9 @@ MultiSensor-Home file is 60 s, 320x240, 10-25 fps) into a temporary folder, then
 9. ``--pretrained-step`` (instead of 1-8; minutes on a CPU): one ``train_step`` of the real-size
    Home-1 teacher and ViCoKD distiller whose encoders load weight files written in every layout
    users download (timm ``.safetensors``/``.pth``/augreg ``.npz``; AST hub folder, hub
-   ``pytorch_model.bin``, original ``.pth``), on a decoded 5-view recording: load and step
-   time, peak RSS, parameters, losses.
+   ``pytorch_model.bin``, original ``.pth``), on a decoded 5-view recording (``--duration`` s,
+   clips of ``--clip-len`` frames; by default the configs' 70): load and step time, peak RSS,
+   parameters, losses.
 
 Each comparison runs in one process, interleaved, ``--repeats`` times after a warm-up round
 (which also checks that the paths agree); medians and ratios to our path are printed as
@@ -214,8 +216,8 @@ def main(argv=None) -> int:
         torch.set_num_threads(args.threads)
         results = dict(args=vars(args), environment=_environment())
         with tempfile.TemporaryDirectory(prefix='mmvicokd-pretrained-step-') as folder:
-            results['pretrained_step'] = bench_pretrained_step(folder, args.threads,
-                                                                 args.model_depth)
+            results['pretrained_step'] = bench_pretrained_step(
+                folder, args.threads, args.model_depth, args.clip_len, args.duration)
         report = format_pretrained_step(results)
     else:
         results = run_all(args)

@@ -8,7 +8,8 @@ of ``--frames`` (grid indices at 2.5 FPS; default the middle frame of the record
 is the frame as the model saw it with the **last-layer CLS attention** of its timm ViT visual
 encoder over it (softmax(q kᵀ·scale) of the last block recomputed from the block's own q/k,
 since timm runs fused attention; the CLS query's row, averaged over heads, min-max scaled per
-cell; not attention rollout; :mod:`mmvicokd.visualization.vit_attention`). CKPT may be a
+cell; not attention rollout; :mod:`mmvicokd.visualization.vit_attention`); a model whose
+visual encoder is a CNN has no attention to show, an error naming its config. CKPT may be a
 recognizer's or a distiller's checkpoint (its student is used). The recording is looked up in
 the first config's test annotation file (or ``--ann-file``/``--data-root``) and decoded
 directly, so configs that read a frame cache work without one. Row labels default to the method
@@ -53,6 +54,7 @@ def visualise(args) -> str:
     from mmvicokd.experiments.run_info import describe_run
     from mmvicokd.visualization.atomic_output import save_figure
     from mmvicokd.visualization.attention_figure import DPI, attention_grid_figure
+    from mmvicokd.visualization.vit_attention import encoder_vit
 
     info = dataset_recording(load_config(args.pairs[0][0]), args.recording, args.ann_file,
                              args.data_root)
@@ -61,6 +63,7 @@ def visualise(args) -> str:
     bar = ProgressBar(len(args.pairs))
     for index, (config, checkpoint) in enumerate(args.pairs):
         model, cfg = load_recognizer(config, checkpoint, args.device)
+        encoder_vit(model.visual_encoder, where=config)  # a CNN encoder: one clear line
         steps = decoding_steps(cfg, use_audio=False, where=config)
         if frames is None:  # the middle grid frame of the recording
             frames = [steps.init.transform(dict(info))['num_clip_frames'] // 2]

@@ -41,12 +41,10 @@ class LastBlockAttention:
     """
 
     def __init__(self, vit: nn.Module):
-        blocks = getattr(vit, 'blocks', None)
-        attn = getattr(blocks[-1], 'attn', None) if blocks is not None and len(blocks) else None
-        if attn is None or not all(hasattr(attn, a) for a in ('qkv', 'num_heads', 'scale')):
+        if not _has_attention(vit):
             raise TypeError(f'{type(vit).__name__} is not a timm VisionTransformer with '
                             '`blocks[-1].attn` (qkv, num_heads, scale); attention maps need one')
-        self.vit, self.attn = vit, attn
+        self.vit, self.attn = vit, vit.blocks[-1].attn
         self._inputs: Optional[torch.Tensor] = None
         self._handle = None
 
@@ -85,13 +83,42 @@ class LastBlockAttention:
         return flat.reshape(-1, grid_h, grid_w)
 
 
+def _has_attention(vit: Optional[nn.Module]) -> bool:
+    blocks = getattr(vit, 'blocks', None)
+    try:
+        attn = getattr(blocks[-1], 'attn', None) if blocks is not None and len(blocks) else None
+    except TypeError:  # blocks that cannot be indexed
+        return False
+    return attn is not None and all(hasattr(attn, a) for a in ('qkv', 'num_heads', 'scale'))
+
+
+def encoder_vit(encoder: nn.Module, where: str = '') -> nn.Module:
+    """The timm ViT (``encoder.model``) of a visual encoder, whose attention maps are drawn.
+
+    Attention maps need a ViT: ``TimmViTEncoder``, or ``TimmFrameEncoder`` with a ViT ``arch``
+    (DINOv2, CLIP, DeiT, ... as timm builds them). A CNN (a timm ResNet or ConvNeXt, an
+    mmaction backbone) has no attention to show.
+
+    Raises:
+        TypeError: the encoder holds no such ViT; the message names the encoder (its ``arch``
+            or backbone type) and ``where`` (e.g. the config file).
+    """
+    vit = getattr(encoder, 'model', None)
+    if _has_attention(vit):
+        return vit
+    kind = getattr(encoder, 'arch', None) or getattr(encoder, 'backbone_type', None)
+    what = type(encoder).__name__ + (f'({kind!r})' if kind else '')
+    raise TypeError(f'{where + ": " if where else ""}attention maps need a ViT visual encoder '
+                    '(a timm VisionTransformer with blocks[-1].attn: TimmViTEncoder, or '
+                    'TimmFrameEncoder with a ViT arch); this model\'s visual encoder is '
+                    f'{what}, which has no attention layers to show')
+
+
 @torch.no_grad()
 def encoder_attention_maps(encoder: nn.Module, frames: torch.Tensor) -> torch.Tensor:
-    """Attention maps of a ``TimmViTEncoder`` on normalised frames (N, 3, H, W) → (N, gh, gw)."""
-    vit = getattr(encoder, 'model', None)
-    if vit is None:
-        raise TypeError(f'{type(encoder).__name__} has no timm model (`.model`); attention maps '
-                        'need the TimmViTEncoder visual encoder')
+    """Attention maps of a ViT visual encoder (:func:`encoder_vit`) on normalised frames
+    (N, 3, H, W) → (N, gh, gw)."""
+    vit = encoder_vit(encoder)
     with LastBlockAttention(vit) as probe:
         encoder.encode_frames(frames)
     return probe.maps()

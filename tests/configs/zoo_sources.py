@@ -10,7 +10,8 @@ from typing import Dict, List, Optional, Tuple
 
 CONFIG_NAME = re.compile(r'^(?P<method>[a-z_]+?)_(?P<backbone>multiasl|multitsf|multitrans)_'
                          r'(?P<data>home1|home2|synthetic)_(?P<setting>av_f|v_f|v_s)$')
-CELL = re.compile(r'(-?\d+\.\d+)(?: ± (\d+\.\d+))?(?: \([+-]?\d+\.\d+\))? \[n=(\d+)\]')
+# a cell of one run has no '± std [n=k]' (n = 1)
+CELL = re.compile(r'(-?\d+\.\d+)(?: ± (\d+\.\d+))?(?: \([+-]?\d+\.\d+\))?(?: \[n=(\d+)\])?')
 LEVELS = {'Sequence-level mAP (%)': 'seq', 'Frame-level mAP (%)': 'frame'}
 #: Rows of Table 1 by method folder, and of Table 4 by ablation config tag.
 TABLE1_ROWS = {'teacher': 'Teacher (AV_F)', 'student': 'Student', 'logitkd': 'LogitKD',
@@ -40,7 +41,7 @@ def synthetic_cells(path: str) -> Dict[Key, List[Run]]:
                 elif not set(row[0]) <= set('-: '):
                     for column, text in zip(header[1:], row[1:]):
                         cells[(table, level, row[0], column)] = [
-                            (float(m), float(s) if s else None, int(n))
+                            (float(m), float(s) if s else None, int(n) if n else 1)
                             for m, s, n in CELL.findall(text)]
     return cells
 

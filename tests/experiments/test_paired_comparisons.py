@@ -86,3 +86,26 @@ def test_mechanism_rows_without_view_readings_show_what_they_can(tmp_path):
     table = mechanism_table(rows)
     assert '| Teacher | AV_F | 1 | – | – | – | – |' in table
     assert np.isclose(high, 0.0)
+
+
+def test_every_comparison_of_the_study_is_made_when_its_runs_exist(tmp_path):
+    """The study's comparisons (tests/tools/test_demo.py trains the runs of a few), one row
+    each per setting of its runs, with the seeds both sides have."""
+    from mmvicokd.experiments.paired_comparisons import COMPARISONS
+    settings = {}
+    for a, b in COMPARISONS:
+        setting = 'AV_F' if b == 'Teacher' else 'V_S'
+        settings[a] = settings[b] = setting
+    settings['Student'] = 'V_S'
+    runs = [PredictedRun(method, setting, seed, write_run(tmp_path / f'{i}_{seed}.pkl',
+                                                          (SWAPPED, PERFECT)[i % 2]))
+            for i, (method, setting) in enumerate(sorted(settings.items())) for seed in (0, 1)]
+    rows = comparison_rows(load_groups(runs), num_resamples=20)
+    assert [(r['a'], r['b'], r['seeds']) for r in rows] == sorted(
+        ((a, b, 2) for a, b in COMPARISONS), key=lambda ab: (settings[ab[1]] != 'AV_F',
+                                                             COMPARISONS.index(ab[:2])))
+    table = comparison_table(rows)
+    for line in ('| ViCoKD − CoKD | V_S | 2 |', '| Teacher+VC − Teacher | AV_F | 2 |',
+                 '| ViCoKD w/o Mask − ViCoKD | V_S | 2 |',
+                 '| ViCoKD (VC×100) − ViCoKD | V_S | 2 |', '| ViCoKD+VFL − ViCoKD | V_S | 2 |'):
+        assert line in table

@@ -93,3 +93,47 @@ def test_summary_statistics_and_duplicate_seeds():
         summarise_runs(records + [run('CoKD', 'V_S', 1.0, 1.0, seed=1)])
     with pytest.raises(ValueError, match='no run for Table 1'):
         table1(summarise_runs([run('Teacher+VC', 'AV_F', 1.0, 1.0)]))
+
+
+def test_table1_rows_follow_the_papers_methods_and_table4_lists_every_ablation():
+    """What the study document shows of the runs tests/tools/test_demo.py leaves out."""
+    from mmvicokd.experiments.run_info import ABLATIONS, TABLE1_METHODS
+    records = [run('Teacher', 'AV_F', 70.0, 40.0)]
+    records += [run(method, 'V_F', 50.0 + i, 30.0)
+                for i, method in enumerate(reversed(TABLE1_METHODS[1:]))]
+    seq = section(table1(summarise_runs(records)), '## Sequence-level mAP (%)')
+    names = [line.split(' | ')[0][2:] for line in seq if line.startswith('| ')][1:]
+    assert names == ['Teacher (AV_F)', *TABLE1_METHODS[1:]]
+    assert '| ViCoKD | 50.00 (-5.00) |' in seq  # 6 methods after the Student: 55 - 5
+    t4 = table4(summarise_runs([run('ViCoKD', 'V_S', 65.0, 30.0),
+                                run('ViCoKD w/o Mask', 'V_S', 64.5, 29.0)]))
+    rows = [line for line in section(t4, '## Sequence-level mAP (%)') if line.startswith('| ')]
+    assert [r.split(' | ')[0][2:] for r in rows[1:]] == ['ViCoKD', *ABLATIONS]
+    assert '| w/o Mask | 64.50 (-0.50) |' in rows
+
+
+def test_vc_study_and_vfl_tables():
+    from mmvicokd.experiments.result_tables import vc_study_table, vfl_table
+    records = [run('Teacher', 'AV_F', 80.0, 40.0), run('Teacher+VFL', 'AV_F', 81.5, 39.0),
+               run('ViCoKD', 'V_S', 65.0, 30.0, seed=0), run('ViCoKD', 'V_S', 67.0, 32.0, seed=1),
+               run('ViCoKD (VC×10)', 'V_S', 63.0, 31.0),
+               run('ViCoKD (w with grad)', 'V_S', 70.0, 33.0),
+               run('ViCoKD+VFL', 'V_S', 60.0, 29.0)]
+    summaries = summarise_runs(records)
+    vc = vc_study_table(summaries)
+    seq = section(vc, '## Sequence-level mAP (%)')
+    assert '| Method | Home1 AV_F → V_S |' in seq
+    # ViCoKD over two seeds: mean 66, std sqrt(2); the variants' difference from that mean
+    assert '| ViCoKD | 66.00 ± 1.41 [n=2] |' in seq
+    assert '| ViCoKD (VC×10) | 63.00 (-3.00) |' in seq
+    assert '| ViCoKD (w with grad) | 70.00 (+4.00) |' in seq
+    assert not any('VC×100' in line or 'VFL' in line for line in seq)
+    vfl = vfl_table(summaries)
+    seq = section(vfl, '## Sequence-level mAP (%)')
+    assert '| Backbone | Method | Setting | Home1 |' in seq
+    assert '| MultiASL | Teacher | AV_F | 80.00 → 81.50 (+1.50) |' in seq
+    assert '| MultiASL | ViCoKD | AV_F → V_S | 66.00 ± 1.41 [n=2] → 60.00 (-6.00) |' in seq
+    assert '| MultiASL | Teacher | AV_F | 40.00 → 39.00 (-1.00) |' in section(
+        vfl, '## Frame-level mAP (%)')
+    plain = summarise_runs([run('Student', 'V_F', 1.0, 1.0)])
+    assert vc_study_table(plain) is None and vfl_table(plain) is None

@@ -2,8 +2,10 @@
 
 The configs are the ones users run; only what makes them slow is replaced: the data set (the
 tiny synthetic set, 2 samples a batch, no worker processes, 8-frame clips of 64 px frames), the
-schedule (a few epochs) and the encoders (a 1-layer ViT, a 1-layer AST). The pipelines stay the
-configs' own (decoding for the MultiSensor-Home configs, the frame cache for the demo). Everything else — the recognizer, the
+schedule (a few epochs) and the encoders (a 1-layer ViT, a 1-layer AST; a ``TimmFrameEncoder``
+or ``MMBackboneFrameEncoder`` keeps its own network and width, at 64 px without weight files,
+with fewer blocks or larger strides). The
+pipelines stay the configs' own (decoding for the MultiSensor-Home configs, the frame cache for the demo). Everything else — the recognizer, the
 fusion backbone, the losses, the distiller and its methods — is the config's own.
 """
 import os.path as osp
@@ -19,6 +21,27 @@ TINY_VIT = dict(type='TimmViTEncoder', arch='vit_tiny_patch16_224', img_size=64,
 TINY_AST = dict(type='ASTEncoder', embed_dim=DIM, depth=1, num_heads=4, input_tdim=40,
                 fstride=16, tstride=16)
 
+#: encoders whose own network the tiny configs keep (docs/usage.md's own-encoder configs)
+KEPT_ENCODERS = ('TimmFrameEncoder', 'MMBackboneFrameEncoder')
+#: cheaper kept networks of the same widths: timm models by arch prefix (one block per stage),
+#: mmaction backbones by type (ResNet: every stage at stride 2, a quarter of the work)
+TINY_TIMM = {'vit_': dict(depth=1), 'convnext': dict(depths=(1, 1, 1, 1))}
+TINY_MM_BACKBONES = {'ResNet': dict(strides=(2, 2, 2, 2))}
+
+
+def _kept_encoder(cfg: dict) -> dict:
+    """A kept encoder at 64 px without weight files or activation checkpointing, made cheaper
+    by ``TINY_TIMM`` / ``TINY_MM_BACKBONES``."""
+    cfg = dict(cfg, img_size=64, checkpoint=None, with_cp=False)
+    for prefix, blocks in TINY_TIMM.items():
+        if cfg['type'] == 'TimmFrameEncoder' and cfg.get('arch', '').startswith(prefix):
+            cfg.update(blocks)
+    if 'backbone' in cfg:
+        backbone = {k: v for k, v in cfg['backbone'].items()
+                    if k not in ('pretrained', 'init_cfg')}
+        cfg['backbone'] = dict(backbone, **TINY_MM_BACKBONES.get(backbone['type'], {}))
+    return cfg
+
 
 def config_path(rel: str) -> str:
     return osp.join(REPO, rel)
@@ -33,7 +56,9 @@ def shrink_model(model: dict) -> dict:
         shrink_model(model['teacher'])
         return model
     for key, tiny in (('visual_encoder', TINY_VIT), ('audio_encoder', TINY_AST)):
-        if model.get(key) is not None:  # keep whether the config freezes the encoder
+        if model.get(key) is not None and model[key].get('type') in KEPT_ENCODERS:
+            model[key] = _kept_encoder(model[key])
+        elif model.get(key) is not None:  # keep whether the config freezes the encoder
             model[key] = dict(tiny, **{k: v for k, v in model[key].items() if k == 'frozen'})
     return model
 

@@ -60,3 +60,28 @@ def write_srun(folder: str) -> str:
         f.write(SRUN.format(python=sys.executable))
     os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
     return folder
+
+
+SLURM_VARS = ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID', 'SLURM_NODELIST')
+
+
+def launch_env(**extra) -> dict:
+    """This process's environment without launch and slurm variables, one thread a process,
+    ``PYTHON`` this interpreter, and ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARS + SLURM_VARS}
+    return {**env, 'PYTHON': sys.executable, 'OMP_NUM_THREADS': '1', **extra}
+
+
+def start_script(repo: str, script: str, args: list, **env):
+    """``bash <repo>/tools/<script> <args>`` in ``repo``, output captured (see :func:`finish`)."""
+    import subprocess
+    return subprocess.Popen(['bash', os.path.join(repo, 'tools', script), *map(str, args)],
+                            cwd=repo, env=launch_env(**env), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def finish(*procs) -> None:
+    """Wait for every process; each must exit with 0 (the tail of its output otherwise)."""
+    outs = [p.communicate(timeout=600)[0] for p in procs]
+    for p, out in zip(procs, outs):
+        assert p.returncode == 0, out[-4000:]

@@ -141,7 +141,9 @@ def test_study_writes_tables_intervals_and_mechanism(full_run):
         assert f'| {method}' in table1
     assert ' ± ' in table1 and '[n=2]' in table1
     vfl = text[text.index('## Our per-view frame loss'):text.index('## Paired differences')]
-    assert vfl.count(' → ') >= 4  # Teacher and ViCoKD, seq and frame mAP
+    rows = [line.split(' | ') for line in vfl.splitlines() if line.startswith('| MultiASL |')]
+    assert [row[1:3] for row in rows] == [['Teacher', 'AV_F'], ['ViCoKD', 'AV_F → V_F']] * 2
+    assert all(' [n=2] → ' in row[3] for row in rows)  # seq, then frame mAP; a → b over seeds
     paired = text[text.index('## Paired differences'):text.index('## What each term')]
     for comparison in ('| ViCoKD − Student | V_F | 2 |', '| Teacher+VFL − Teacher | AV_F | 2 |',
                        '| ViCoKD+VFL − ViCoKD | V_F | 2 |'):

@@ -1,13 +1,14 @@
 """The launchers on CPU (gloo): several nodes with tools/dist_train.sh, and Slurm.
 
-One tiny 2-process training (the demo teacher, 1 epoch of the tiny synthetic set, 1 recording a
-process, no dropout, seed 0) is run three ways, once per module:
+One tiny 2-process training (the demo teacher, 4 epochs of the tiny synthetic set, 1 recording
+a process, no dropout, seed 0: ``tests/helpers/dist_runs.py``) is run three ways:
 
-- 1 node x 2 processes: ``bash tools/dist_train.sh CFG 2``;
+- 1 node x 2 processes: ``bash tools/dist_train.sh CFG 2`` (once per session, shared with
+  tests/tools/test_train_test.py);
 - 2 nodes x 1 process: two concurrent ``bash tools/dist_train.sh CFG 1`` with ``NNODES=2`` and
   ``NODE_RANK`` 0 and 1 on this machine;
 - Slurm: ``bash tools/slurm_train.sh PART JOB CFG`` with ``GPUS=2 GPUS_PER_NODE=2``, through a
-  stand-in ``srun`` (below) that starts the tasks with srun's environment.
+  stand-in ``srun`` (``tests/helpers/launch.py``) that starts the tasks with srun's environment.
 
 Each rank reads the same recordings with the same seeds and runs the same float operations in
 every case; only the transport differs, and an all-reduce of 2 addends is a single commutative
@@ -20,9 +21,7 @@ import glob
 import json
 import os
 import os.path as osp
-import runpy
 import stat
-import subprocess
 import sys
 
 import pytest
@@ -30,13 +29,13 @@ import torch
 
 from mmvicokd.utils.cpu_dist import export_slurm_env
 
-from ..helpers.e2e import REPO, dump_config, tiny_config
-from ..helpers.launch import LAUNCH_VARS, free_port, write_srun
+from ..helpers.dist_runs import EPOCHS, one_node_run
+from ..helpers.e2e import REPO
+from ..helpers.launch import LAUNCH_VARS, finish, free_port, start_script, write_srun
 
 pytestmark = pytest.mark.slow
 
 METRICS = ('seq_mAP', 'frame_mAP')
-SLURM_VARS = ('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID', 'SLURM_NODELIST')
 
 SCONTROL = '''#!/bin/sh
 # Stand-in for "scontrol show hostname LIST": one host a line.
@@ -53,21 +52,8 @@ def _executable(path, text: str) -> str:
     return str(path)
 
 
-def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARS + SLURM_VARS}
-    return {**env, 'PYTHON': sys.executable, 'OMP_NUM_THREADS': '1', **extra}
-
-
-def _start(script: str, args: list, **env) -> subprocess.Popen:
-    return subprocess.Popen(['bash', osp.join(REPO, 'tools', script), *map(str, args)], cwd=REPO,
-                            env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-
-
-def _finish(*procs: subprocess.Popen) -> None:
-    outs = [p.communicate(timeout=600)[0] for p in procs]
-    for p, out in zip(procs, outs):
-        assert p.returncode == 0, out[-4000:]
+def _start(script: str, args: list, **env):
+    return start_script(REPO, script, args, **env)
 
 
 def _stand_in_srun(tmp) -> dict:
@@ -88,7 +74,7 @@ def _weights(ckpt: str) -> dict:
 
 
 def _train_steps(work_dir: str) -> int:
-    """Logged training steps: 2 when 2 processes share the 4 training recordings, 4 for one."""
+    """Logged training steps: 2 an epoch when 2 processes share the 4 training recordings."""
     steps = 0
     for path in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')):
         with open(path) as f:
@@ -104,29 +90,24 @@ def _max_diff(a: str, b: str) -> float:
 
 @pytest.fixture(scope='module')
 def runs(tiny_synthetic, tmp_path_factory):
-    """The three trainings (see the module docstring): their checkpoints, config and srun log."""
-    root, cache = tiny_synthetic
+    """The three trainings (see the module docstring): their checkpoints, config and srun log,
+    and tools/test.py's 1-process metrics of the 1-node checkpoint."""
+    shared = one_node_run(tiny_synthetic, tmp_path_factory)
+    path = shared['config']
     tmp = tmp_path_factory.mktemp('launchers')
-    cfg = tiny_config('configs/demo/teacher_multiasl_synthetic_av_f.py', root,
-                      str(tmp / 'unused'), cache, epochs=1)
-    cfg.train_dataloader.batch_size = 1  # 2 steps of the 4 training recordings
-    cfg.model.fusion.dropout = 0.0  # dropout masks are drawn per process
-    cfg.train_cfg['val_interval'] = 2  # no validation: the weights are compared
-    path = dump_config(cfg, str(tmp / 'cfg.py'))
     slurm_env = _stand_in_srun(tmp)
-    work = {k: str(tmp / k) for k in ('one_node', 'two_nodes', 'slurm')}
-
-    _finish(_start('dist_train.sh', [path, 2, '--work-dir', work['one_node']],
-                   PORT=str(free_port())))
+    work = {'one_node': shared['work_dir'], 'two_nodes': str(tmp / 'two_nodes'),
+            'slurm': str(tmp / 'slurm')}
     port = str(free_port())
-    _finish(*[_start('dist_train.sh', [path, 1, '--work-dir', work['two_nodes']], NNODES='2',
-                     NODE_RANK=str(rank), MASTER_ADDR='127.0.0.1', PORT=port)
-              for rank in (0, 1)])
-    _finish(_start('slurm_train.sh', ['part', 'job', path, '--work-dir', work['slurm']],
-                   GPUS='2', GPUS_PER_NODE='2', MASTER_PORT=str(free_port()), **slurm_env))
-    assert {k: _train_steps(w) for k, w in work.items()} == dict.fromkeys(work, 2)
-    ckpts = {k: osp.join(w, 'epoch_1.pth') for k, w in work.items()}
-    return dict(config=path, ckpts=ckpts, tmp=tmp, slurm_env=slurm_env)
+    finish(*[_start('dist_train.sh', [path, 1, '--work-dir', work['two_nodes']], NNODES='2',
+                    NODE_RANK=str(rank), MASTER_ADDR='127.0.0.1', PORT=port)
+             for rank in (0, 1)])
+    finish(_start('slurm_train.sh', ['part', 'job', path, '--work-dir', work['slurm']],
+                  GPUS='2', GPUS_PER_NODE='2', MASTER_PORT=str(free_port()), **slurm_env))
+    assert {k: _train_steps(w) for k, w in work.items()} == dict.fromkeys(work, 2 * EPOCHS)
+    ckpts = {k: osp.join(w, f'epoch_{EPOCHS}.pth') for k, w in work.items()}
+    return dict(config=path, ckpts=ckpts, tmp=tmp, slurm_env=slurm_env,
+                single=shared['single'])
 
 
 def test_two_nodes_train_like_one_node(runs):
@@ -148,13 +129,11 @@ def test_slurm_train_like_one_node(runs):
 
 def test_slurm_test_matches_single_process(runs):
     """2 tasks, 1 a "node", with SRUN_ARGS passed on to srun."""
-    tmp, ckpt = runs['tmp'], runs['ckpts']['slurm']
-    single = runpy.run_path(osp.join(REPO, 'tools', 'test.py'), run_name='mmvicokd_test')['main'](
-        [runs['config'], ckpt, '--work-dir', str(tmp / 'single_test')])
-    _finish(_start('slurm_test.sh', ['part', 'job', runs['config'], ckpt, '--work-dir',
-                                     tmp / 'slurm_test'],
-                   GPUS='2', GPUS_PER_NODE='1', SRUN_ARGS='--time=10 --exclusive',
-                   MASTER_PORT=str(free_port()), **runs['slurm_env']))
+    tmp, ckpt, single = runs['tmp'], runs['ckpts']['one_node'], runs['single']
+    finish(_start('slurm_test.sh', ['part', 'job', runs['config'], ckpt, '--work-dir',
+                                    tmp / 'slurm_test'],
+                  GPUS='2', GPUS_PER_NODE='1', SRUN_ARGS='--time=10 --exclusive',
+                  MASTER_PORT=str(free_port()), **runs['slurm_env']))
     logs = sorted(p for p in (tmp / 'slurm_test').glob('*/*.json'))
     assert logs, 'no test log'
     slurm = json.loads(logs[-1].read_text())

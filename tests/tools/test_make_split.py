@@ -1,10 +1,9 @@
-"""tools/make_split.py as a command."""
+"""tools/make_split.py as a command (its ``main`` in this process, as the shell calls it)."""
 import json
-import os.path as osp
-import subprocess
-import sys
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+import pytest
+
+from ..helpers.trained_runs import tool
 CLASSES = ('AdjustAC', 'Clean', 'Drink', 'Eat', 'Sitdown')
 
 
@@ -19,26 +18,27 @@ def _entries(n):
     return out
 
 
-def _run(*args):
-    return subprocess.run([sys.executable, osp.join(REPO, 'tools', 'make_split.py'), *args],
-                          capture_output=True, text=True, cwd=REPO, timeout=120)
+def _run(capsys, *args) -> str:
+    """Run the tool; what it printed."""
+    assert tool('make_split.py')(list(args)) in (None, 0)
+    return capsys.readouterr().out
 
 
-def test_make_split_cli(tmp_path):
+def test_make_split_cli(tmp_path, capsys):
     entries = _entries(20)
     ann = tmp_path / 'all_labels.json'
     ann.write_text(json.dumps(entries))
     out = tmp_path / 'split'
-    proc = _run('--ann-file', str(ann), '--out-dir', str(out), '--train-name', 'train_data.json',
-                '--test-name', 'test_data.json', '--ratio', '0.7', '--seed', '3')
-    assert proc.returncode == 0, proc.stderr
+    printed = _run(capsys, '--ann-file', str(ann), '--out-dir', str(out), '--train-name',
+                   'train_data.json', '--test-name', 'test_data.json', '--ratio', '0.7',
+                   '--seed', '3')
     train = json.loads((out / 'train_data.json').read_text())
     test = json.loads((out / 'test_data.json').read_text())
     assert (len(train), len(test)) == (14, 6)
     assert sorted(e['video_url_1'] for e in train + test) == sorted(
         e['video_url_1'] for e in entries)
     assert all(e in entries for e in train + test)  # entries unchanged
-    lines = proc.stdout.splitlines()
+    lines = printed.splitlines()
     assert lines[0].split() == ['class', 'train', 'test', 'total']
     row = next(line.split() for line in lines if line.startswith('Drink '))
     def drink(side):
@@ -47,8 +47,7 @@ def test_make_split_cli(tmp_path):
     assert drink(train) > 0 and drink(test) > 0
     assert any(line.split() == ['recordings', '14', '6', '20'] for line in lines)
     # same seed, same files
-    again = _run('--ann-file', str(ann), '--out-dir', str(tmp_path / 'again'), '--seed', '3')
-    assert again.returncode == 0, again.stderr
+    _run(capsys, '--ann-file', str(ann), '--out-dir', str(tmp_path / 'again'), '--seed', '3')
     assert json.loads((tmp_path / 'again' / 'test.json').read_text()) == test
 
 
@@ -57,7 +56,7 @@ def test_make_split_cli_names_file_on_bad_label(tmp_path):
     entries[2]['tricks'][0]['labels'] = ['Juggle']
     ann = tmp_path / 'labels.json'
     ann.write_text(json.dumps(entries))
-    proc = _run('--ann-file', str(ann), '--out-dir', str(tmp_path))
-    assert proc.returncode != 0
-    assert 'labels.json' in proc.stderr and 'Juggle' in proc.stderr
+    with pytest.raises(ValueError) as err:  # a traceback and exit status 1 from the shell
+        tool('make_split.py')(['--ann-file', str(ann), '--out-dir', str(tmp_path)])
+    assert 'labels.json' in str(err.value) and 'Juggle' in str(err.value)
     assert not (tmp_path / 'train.json').exists()

@@ -1,6 +1,7 @@
-"""Resume and determinism: a run stopped after epoch 1 and resumed with ``--resume`` ends with
-bit-identical weights and test mAP to an uninterrupted run (CPU), for a teacher and a distiller;
-two 1-epoch runs of one config and seed are bit-identical (the demo table is reproducible).
+"""Resume and determinism: a run interrupted after epoch 1 and resumed with ``--resume`` ends
+with bit-identical weights and test mAP to an uninterrupted run (CPU), for a teacher SIGKILLed
+while it writes its second checkpoint and for a distiller stopped after epoch 1; two 1-epoch
+runs of one config and seed are bit-identical (the demo table is reproducible).
 
 The configs are the demo's (``configs/demo/``), shrunk by ``e2e.tiny_config`` (2 epochs, frame
 cache, tiny encoders). Dropout is active and training frames are randomly sampled, so the test
@@ -84,27 +85,17 @@ def _check_identical(runs, tmp_path):
 
 
 @pytest.fixture(scope='module')
-def teacher_runs(tiny_synthetic, tmp_path_factory):
+def teacher_full(tiny_synthetic, tmp_path_factory):
+    """The teacher's uninterrupted 2-epoch run (``config``, ``work_dir``)."""
     tmp_path = tmp_path_factory.mktemp('teacher_resume')
-    return _runs(TEACHER, tiny_synthetic, tmp_path), tmp_path
+    config = _config(TEACHER, tiny_synthetic, tmp_path, 'full')
+    tool('train.py')([config])
+    return dict(config=config, work_dir=str(tmp_path / 'full'))
 
 
-def test_teacher_resume_is_bit_identical(teacher_runs):
-    runs, tmp_path = teacher_runs
-    _check_identical(runs, tmp_path)
-
-
-def test_distiller_resume_is_bit_identical(teacher_runs, tiny_synthetic, tmp_path):
-    runs, _ = teacher_runs
-    teacher_ckpt = osp.join(runs['full']['work_dir'], f'epoch_{EPOCHS}.pth')
-    _check_identical(_runs(DISTILLER, tiny_synthetic, tmp_path, teacher_ckpt=teacher_ckpt),
-                     tmp_path)
-
-
-def test_training_killed_while_saving_a_checkpoint_resumes_bit_identical(
-        teacher_runs, tiny_synthetic, tmp_path):
+def test_teacher_killed_while_saving_a_checkpoint_resumes_bit_identical(
+        teacher_full, tiny_synthetic, tmp_path):
     from .test_atomic_writes import run_killed
-    runs, _ = teacher_runs
     config = _config(TEACHER, tiny_synthetic, tmp_path, 'killed')
     run_killed('.pth', 2, 'train.py', config)  # SIGKILL while epoch_2.pth is written
     work_dir = tmp_path / 'killed'
@@ -115,9 +106,14 @@ def test_training_killed_while_saving_a_checkpoint_resumes_bit_identical(
         torch.load(partial[0], weights_only=True)
     assert (work_dir / 'last_checkpoint').read_text().endswith('epoch_1.pth')
     tool('train.py')([config, '--resume'])
-    a = _weights(osp.join(runs['full']['work_dir'], f'epoch_{EPOCHS}.pth'))
-    b = _weights(str(work_dir / f'epoch_{EPOCHS}.pth'))
-    assert all(torch.equal(a[k], b[k]) for k in a)
+    _check_identical(dict(full=teacher_full, resumed=dict(config=config,
+                                                          work_dir=str(work_dir))), tmp_path)
+
+
+def test_distiller_resume_is_bit_identical(teacher_full, tiny_synthetic, tmp_path):
+    teacher_ckpt = osp.join(teacher_full['work_dir'], f'epoch_{EPOCHS}.pth')
+    _check_identical(_runs(DISTILLER, tiny_synthetic, tmp_path, teacher_ckpt=teacher_ckpt),
+                     tmp_path)
 
 
 class _Payload:
@@ -131,12 +127,11 @@ class _Payload:
         return pathlib.Path.touch, (pathlib.Path(self.marker),)
 
 
-def test_checkpoints_load_with_weights_only(teacher_runs, tmp_path):
+def test_checkpoints_load_with_weights_only(teacher_full, tmp_path):
     """A checkpoint that would run code when unpickled is refused by tools/test.py (MMEngine's
     loader), by ``--resume`` and by the distiller's teacher loader; the code never runs."""
     from mmvicokd.models.distillers.checkpoint import read_checkpoint
-    runs, _ = teacher_runs
-    full = runs['full']
+    full = teacher_full
     good = torch.load(osp.join(full['work_dir'], f'epoch_{EPOCHS}.pth'), weights_only=True)
     marker = tmp_path / 'code_ran'
     bad = str(tmp_path / 'epoch_1.pth')

@@ -1,4 +1,12 @@
-"""End to end: tools/train.py → tools/test.py for every config family, tiny settings on CPU.
+"""End to end: tools/train.py → tools/test.py on tiny settings on CPU: a student (whose test
+reproduces its validation) and a distiller of the other backbones under sequence-level
+supervision, the flagship distiller whose extracted student tests like it, and a teacher
+trained on a recording whose labels run past its video.
+
+The configs share this path (tools, Runner, loops, hooks, checkpoints); what differs between
+them, the model, its losses and its predictions, is stepped for every config in
+tests/tools/test_ddp_unused_parameters.py (two training steps, finite losses) and
+tests/configs/test_config_predictions.py (a test step scored by the config's evaluator).
 
 Also the distributed path: tools/dist_train.sh with 2 CPU processes (gloo) trains, and
 tools/dist_test.sh of one checkpoint with 2 processes gives exactly tools/test.py's mAP with 1,
@@ -8,20 +16,19 @@ one at the same total batch (weights within 1e-5, same test mAP).
 """
 import glob
 import json
-import os
 import os.path as osp
 import pickle
 import runpy
-import subprocess
-import sys
 
 import pytest
 import torch
+from mmengine.config import Config
 
 from mmvicokd.datasets.functional import recording_id_from_url
 
+from ..helpers.dist_runs import EPOCHS, one_node_run
 from ..helpers.e2e import REPO, dump_config, save_random_teacher, tiny_config
-from ..helpers.launch import LAUNCH_VARS, free_port
+from ..helpers.launch import finish, free_port, start_script
 
 pytestmark = pytest.mark.slow
 
@@ -80,10 +87,13 @@ def train_then_test(rel, tiny_set, tmp_path, epochs=1, test_args=(), **kwargs):
     return path, ckpt, work_dir, metrics
 
 
-def test_teacher_train_then_test_reproduces_validation_map(tiny_set, tmp_path):
+def test_recognizer_train_then_test_reproduces_validation_map(tiny_set, tmp_path):
+    """A student of another backbone (MultiTrans) under sequence-level supervision: tools/test.py
+    of its checkpoint gives the mAP its validation logged, and ``--dump`` writes the
+    predictions of every test recording."""
     dump = tmp_path / 'predictions.pkl'
     _, _, work_dir, metrics = train_then_test(
-        'configs/teacher/teacher_multiasl_home1_av_f.py', tiny_set, tmp_path, epochs=2,
+        'configs/student/student_multitrans_home1_v_s.py', tiny_set, tmp_path,
         test_args=('--dump', str(dump)))
     logged = val_metrics(work_dir)
     for key in METRICS:
@@ -96,31 +106,7 @@ def test_teacher_train_then_test_reproduces_validation_map(tiny_set, tmp_path):
     assert predictions[0]['pred_frame_score'].shape == (8, 16)
 
 
-RECOGNIZER_FAMILIES = [
-    'configs/student/student_multitrans_home1_v_s.py',
-    'configs/student/student_multitsf_home2_v_f.py',
-    'configs/teacher_vc/teacher_vc_multitsf_home2_av_f.py',
-    'configs/demo/student_multiasl_synthetic_v_f.py',
-]
-DISTILLER_FAMILIES = [
-    'configs/logitkd/logitkd_multitsf_home1_v_f.py',
-    'configs/modalkd/modalkd_multitrans_home2_v_s.py',
-    'configs/dualkd/dualkd_multiasl_home2_v_f.py',
-    'configs/cokd/cokd_multitsf_home2_v_s.py',
-    'configs/vicokd_multiasl_home1.py',
-    'configs/ablations/vicokd_nomask_multiasl_home1_v_s.py',
-    'configs/demo/vicokd_multiasl_synthetic_v_s.py',
-]
-
-
-@pytest.mark.parametrize('rel', RECOGNIZER_FAMILIES)
-def test_recognizer_family_trains_and_tests(rel, tiny_set, tmp_path):
-    *_, metrics = train_then_test(rel, tiny_set, tmp_path)
-    assert set(METRICS) <= set(metrics)
-
-
-@pytest.mark.parametrize('rel', DISTILLER_FAMILIES)
-def test_distiller_family_trains_and_tests(rel, tiny_set, tmp_path):
+def _distiller_run(rel, tiny_set, tmp_path):
     root, cache = tiny_set
     probe = tiny_config(rel, root, str(tmp_path / 'probe'), cache)
     teacher_ckpt = save_random_teacher(probe, str(tmp_path / 'teacher.pth'))
@@ -129,17 +115,22 @@ def test_distiller_family_trains_and_tests(rel, tiny_set, tmp_path):
     assert set(METRICS) <= set(metrics)
     losses = train_losses(work_dir)
     assert losses and all(torch.isfinite(torch.tensor(losses)))
+    return ckpt, metrics
+
+
+def test_distiller_family_trains_and_tests(tiny_set, tmp_path):
+    """CoKD with a MultiTSF student and sequence-level supervision (a Home-2 config)."""
+    _distiller_run('configs/cokd/cokd_multitsf_home2_v_s.py', tiny_set, tmp_path)
 
 
 def test_extracted_student_tests_like_the_distiller(tiny_set, tmp_path):
+    """The flagship config (ViCoKD, MultiASL, V_F): trains and tests, and its extracted student
+    tests alike as a plain recognizer."""
     root, cache = tiny_set
-    rel = 'configs/vicokd/vicokd_multiasl_home1_v_s.py'
-    probe = tiny_config(rel, root, str(tmp_path / 'probe'), cache)
-    teacher_ckpt = save_random_teacher(probe, str(tmp_path / 'teacher.pth'))
-    _, ckpt, _, metrics = train_then_test(rel, tiny_set, tmp_path, teacher_ckpt=teacher_ckpt)
+    ckpt, metrics = _distiller_run('configs/vicokd_multiasl_home1.py', tiny_set, tmp_path)
     student_ckpt = str(tmp_path / 'student.pth')
     tool('extract_student.py')([ckpt, student_ckpt])
-    student_cfg = tiny_config('configs/student/student_multiasl_home1_v_s.py', root,
+    student_cfg = tiny_config('configs/student/student_multiasl_home1_v_f.py', root,
                               str(tmp_path / 'student_work'), cache)
     student_path = dump_config(student_cfg, str(tmp_path / 'student_cfg.py'))
     student_metrics = tool('test.py')([student_path, student_ckpt, '--work-dir',
@@ -148,39 +139,19 @@ def test_extracted_student_tests_like_the_distiller(tiny_set, tmp_path):
         assert student_metrics[key] == metrics[key]
 
 
-def _run_dist(script: str, args: list, cwd: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in LAUNCH_VARS}  # none from elsewhere
-    env.update(PYTHON=sys.executable, PORT=str(free_port()), OMP_NUM_THREADS='1')
-    proc = subprocess.run(['bash', osp.join(REPO, 'tools', script), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc
-
-
-def test_dist_train_and_dist_test_match_single_process(tiny_set, tmp_path):
-    root, cache = tiny_set
-    rel = 'configs/demo/teacher_multiasl_synthetic_av_f.py'
-    epochs = 4
-    work_dir = str(tmp_path / 'dist_work')
-    cfg = tiny_config(rel, root, work_dir, cache, epochs=epochs, test_ann='test3.json')
-    cfg.train_dataloader.dataset.ann_file = 'train.json'
-    # 1 recording a process: the 1-process run below can then see the same batches (a 2-sample
-    # batch would put other recordings together in Two-way's class-wise term); no dropout, whose
-    # masks DDP draws per process.
-    cfg.train_dataloader.batch_size = 1
-    cfg.model.fusion.dropout = 0.0
-    path = dump_config(cfg, str(tmp_path / 'dist_cfg.py'))
-
-    _run_dist('dist_train.sh', [path, '2'], cwd=REPO)
-    losses = train_losses(work_dir)
-    assert len(losses) == 2 * epochs  # 4 training recordings, 1 per process a step
+def test_dist_train_and_dist_test_match_single_process(tiny_set, tmp_path_factory, tmp_path):
+    """The 2-process training of tests/helpers/dist_runs.py (``dist_train.sh CFG 2``, 4 epochs,
+    tested on test3.json), against dist_test.sh and against a 1-process training."""
+    root, _ = tiny_set
+    run = one_node_run(tiny_set, tmp_path_factory)
+    losses = train_losses(run['work_dir'])
+    assert len(losses) == 2 * EPOCHS  # 4 training recordings, 1 per process a step
     assert losses[-1] < losses[0], losses
-    ckpt = osp.join(work_dir, f'epoch_{epochs}.pth')
-
-    single = tool('test.py')([path, ckpt, '--work-dir', str(tmp_path / 'single')])
+    ckpt, single = run['ckpt'], run['single']
     dump = str(tmp_path / 'dist_predictions.pkl')
-    _run_dist('dist_test.sh', [path, ckpt, '2', '--work-dir', str(tmp_path / 'dist'), '--dump',
-                               dump], cwd=REPO)
+    finish(start_script(REPO, 'dist_test.sh', [run['config'], ckpt, 2, '--work-dir',
+                                               tmp_path / 'dist', '--dump', dump],
+                        PORT=str(free_port())))
     dist = logged_test_metrics(str(tmp_path / 'dist'))
     for key in METRICS:
         assert dist[key] == pytest.approx(single[key], abs=1e-4), key
@@ -192,6 +163,7 @@ def test_dist_train_and_dist_test_match_single_process(tiny_set, tmp_path):
     # One process at the same total batch: 2 recordings a step, as 2 accumulated batches of 1,
     # in the order the 2 ranks read them; the sampling seeds depend on seed, epoch and index
     # only, so every step sees the same frames. Float sums differ in order only.
+    cfg = Config.fromfile(run['config'])
     cfg.optim_wrapper['accumulative_counts'] = 2
     cfg.work_dir = str(tmp_path / 'one_work')
     one_path = dump_config(cfg, str(tmp_path / 'one_cfg.py'))
@@ -203,7 +175,7 @@ def test_dist_train_and_dist_test_match_single_process(tiny_set, tmp_path):
         tool('train.py')([one_path])
     finally:
         torch.set_num_threads(threads)
-    one_ckpt = osp.join(cfg.work_dir, f'epoch_{epochs}.pth')
+    one_ckpt = osp.join(cfg.work_dir, f'epoch_{EPOCHS}.pth')
     one = tool('test.py')([one_path, one_ckpt, '--work-dir', str(tmp_path / 'one_test')])
     for key in METRICS:
         assert one[key] == pytest.approx(single[key], abs=1e-4), key

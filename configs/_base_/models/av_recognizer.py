@@ -3,7 +3,10 @@
 # E_A: AST-base (768 wide, 12 heads, 12 blocks, CLS + distillation token) fine-tuned from
 # audioset_10_10_0.4593, its pooled 768-d feature projected by a Linear layer (ours) to D_v = 384:
 # the cross-modal attention (Eq. 2), the student's adapter (Eq. 6) and feature distillation
-# (Eq. 7) then all work at one width D = 384, which the recognizer passes on.
+# (Eq. 7) then all work at one width D = 384, which the recognizer passes on. The recognizer
+# sets the AST's out_dim to the visual encoder's width (the rule: audio_width in
+# mmvicokd/models/recognizers/multiview_av_recognizer.py), so a config that swaps the visual
+# encoder (docs/usage.md, "Another encoder or fusion backbone") changes nothing here.
 # Weights are read from local files only (docs/pretrained_weights.md): a file or a hub download
 # folder; a configured path that does not exist stops training with an error naming it. Set
 # a checkpoint to None to train that encoder from scratch (the log then warns).
@@ -26,7 +29,7 @@ model = dict(
         checkpoint=vit_checkpoint, with_cp=True),
     audio_encoder=dict(
         type='ASTEncoder', embed_dim=768, depth=12, num_heads=12, mlp_ratio=4.0, input_tdim=40,
-        fstride=10, tstride=10, dist_token=True, out_dim=384, checkpoint=ast_checkpoint,
+        fstride=10, tstride=10, dist_token=True, checkpoint=ast_checkpoint,
         with_cp=True),
     cross_attn=dict(type='CrossModalAttention', num_heads=4, num_views=num_views),
     cls_loss=dict(type='TwoWayLoss', Tp=4.0, Tn=1.0),

@@ -73,16 +73,25 @@ def _set_depth(model: dict, depth) -> None:
                 model[key]['depth'] = depth
 
 
+def _set_clip_len(cfg, clip_len) -> None:
+    if clip_len is not None:
+        for step in cfg.train_dataloader.dataset.pipeline:
+            if step['type'] == 'SampleMultiViewFrames':
+                step['clip_len'] = clip_len
+
+
 def run_case(model_name: str, vit_file: str, ast_file: str, folder: str, recording: dict,
-             threads: int, depth=None) -> dict:
+             threads: int, depth=None, clip_len=None) -> dict:
     """One case in this process: build, load the weight files, one train step (encoders of
-    ``depth`` blocks if given, for a quick check; the configs' own otherwise)."""
+    ``depth`` blocks and clips of ``clip_len`` frames if given, for a quick check; the configs'
+    own otherwise)."""
     from mmaction.registry import MODELS
     from mmengine.config import Config
     from mmengine.optim import OptimWrapper
     from mmengine.registry import DefaultScope
     torch.set_num_threads(threads)
     cfg = Config.fromfile(package_config(CONFIGS['teacher']))
+    _set_clip_len(cfg, clip_len)
     cfg.model.visual_encoder.checkpoint = osp.join(folder, vit_file)
     cfg.model.audio_encoder.checkpoint = osp.join(folder, ast_file)
     _set_depth(cfg.model, depth)
@@ -117,16 +126,17 @@ def run_case(model_name: str, vit_file: str, ast_file: str, folder: str, recordi
                 losses={k: float(v) for k, v in log_vars.items()})
 
 
-def bench_pretrained_step(folder: str, threads: int, depth=None) -> dict:
-    """Write the weight files and a 30-s 5-view recording into ``folder``; run every case of
-    :data:`CASES` in its own process. Returns ``dict(rows=[...])``."""
+def bench_pretrained_step(folder: str, threads: int, depth=None, clip_len=None,
+                          duration: float = 30.0) -> dict:
+    """Write the weight files and a ``duration``-s 5-view recording into ``folder``; run every
+    case of :data:`CASES` in its own process (:func:`run_case`). Returns ``dict(rows=[...])``."""
     write_weight_files(folder, depth)
-    recording = write_recording(folder, num_views=5, duration=30.0,
+    recording = write_recording(folder, num_views=5, duration=duration,
                                 fps=15.0, width=320, height=240, audio_rate=16000)
     rows = []
     for case in CASES:
         spec = json.dumps(dict(case=case, folder=folder, recording=recording, threads=threads,
-                               depth=depth))
+                               depth=depth, clip_len=clip_len))
         out = subprocess.run([sys.executable, '-m', __name__, spec], capture_output=True,
                              text=True)
         if out.returncode != 0:
@@ -139,4 +149,4 @@ if __name__ == '__main__':
     import mmvicokd  # noqa: F401  (registers the models)
     args = json.loads(sys.argv[1])
     print(json.dumps(run_case(*args['case'], args['folder'], args['recording'],
-                              args['threads'], args.get('depth'))))
+                              args['threads'], args.get('depth'), args.get('clip_len'))))

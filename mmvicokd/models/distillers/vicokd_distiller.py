@@ -140,6 +140,20 @@ class ViCoKDDistiller(BaseModel):
         self.distill_losses = nn.ModuleDict(
             {name: MODELS.build(cfg) for name, cfg in distill_losses.items()})
         self.loss_schedules = self._check_schedules(loss_schedules or {})
+        self._check_widths()
+
+    def _check_widths(self) -> None:
+        """Feature distillation (Eq. 7) compares (B, V, T, D) features: teacher and student must
+        encode frames to one width D (the visual encoders' ``out_dim``)."""
+        terms = sorted(n for n, loss in self.distill_losses.items() if hasattr(loss, 'features'))
+        widths = [m.visual_encoder.out_dim for m in (self.teacher, self.student)]
+        if terms and widths[0] != widths[1]:
+            raise ValueError(
+                f'ViCoKDDistiller: feature distillation ({", ".join(terms)}) compares teacher '
+                f'and student features of one width, but the teacher '
+                f'({self._teacher_described}) encodes frames to D={widths[0]} and the student '
+                f'to D={widths[1]}; give both visual encoders one width (docs/usage.md, '
+                '"Another encoder or fusion backbone")')
 
     def _check_schedules(self, schedules: Dict[str, Optional[dict]]) -> Dict[str, dict]:
         """The non-``None`` schedules, each naming a term this distiller computes."""

@@ -55,7 +55,8 @@ class ASTEncoder(BaseFrameEncoder):
     (``global_pool='token'``) or the mean of the patch tokens (``'avg'``). The weights are
     shared over views; ``out_dim`` adds a Linear projection (ours, trained from scratch), e.g.
     from AST-base's 768 to the visual width D_v = 384, so that the cross-modal attention, the
-    adapter's pseudo-audio and feature distillation all work at one width.
+    adapter's pseudo-audio and feature distillation all work at one width (the recognizer sets
+    it to its visual encoder's width when a config leaves it out).
 
     AST-base (``audioset_10_10_0.4593``) is ``embed_dim=768, depth=12, num_heads=12,
     mlp_ratio=4``, patch 16, strides 10, ``dist_token=True``. Its weights load from a local
@@ -79,8 +80,8 @@ class ASTEncoder(BaseFrameEncoder):
         global_pool: without ``dist_token``: ``'token'`` or ``'avg'``; with it only
             ``'token'`` (the two tokens' mean).
         norm_eps: LayerNorm epsilon (1e-6 as AST's timm blocks; the hub port says 1e-12).
-        out_dim: if given, a Linear layer projects the pooled feature to this size; else the
-            output size is ``embed_dim``.
+        out_dim: output size; when it differs from ``embed_dim`` a Linear layer projects the
+            pooled feature to it (None: ``embed_dim``, no projection).
         checkpoint: local weight file or hub download folder, loaded strictly.
         frozen: freeze the encoder (no gradients, eval mode, ``no_grad`` forward).
         chunk_size: windows per forward call.
@@ -113,7 +114,8 @@ class ASTEncoder(BaseFrameEncoder):
             global_pool=global_pool, embed_dim=embed_dim, depth=depth, num_heads=num_heads,
             mlp_ratio=mlp_ratio, norm_layer=partial(nn.LayerNorm, eps=norm_eps),
             embed_layer=partial(OverlappingPatchEmbed, stride=(fstride, tstride)))
-        self.proj = nn.Linear(embed_dim, out_dim) if out_dim is not None else nn.Identity()
+        project = out_dim is not None and out_dim != embed_dim
+        self.proj = nn.Linear(embed_dim, out_dim) if project else nn.Identity()
         self._out_dim = out_dim if out_dim is not None else embed_dim
         self._finish_init(checkpoint)
 

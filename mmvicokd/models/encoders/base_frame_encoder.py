@@ -17,9 +17,9 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
     memory (while tracing or exporting, e.g. to ONNX, in one call, so that B, V and T stay
     dynamic in the graph). A frozen encoder has ``requires_grad=False``, stays in eval mode under
     ``train()`` and runs under ``no_grad``. With ``with_cp`` a trainable encoder keeps only
-    each Transformer block's input for backward and recomputes the rest (activation
-    checkpointing, ``torch.utils.checkpoint`` per block through timm's
-    ``set_grad_checkpointing``).
+    each block's input for backward and recomputes the rest (activation checkpointing,
+    ``torch.utils.checkpoint`` per block through timm's ``set_grad_checkpointing``, or the
+    backbone's own ``with_cp`` for mmaction backbones).
 
     A frozen encoder's features can be computed once (``tools/extract_features.py``) and fed
     back as ``inputs[feat_key]`` (:meth:`encode_inputs`), which skips the network.
@@ -35,8 +35,8 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
     Args:
         chunk_size: frames per forward call of the network.
         frozen: freeze the encoder.
-        with_cp: activation checkpointing of the network's Transformer blocks (mmaction's
-            name); it only acts while gradients are recorded.
+        with_cp: activation checkpointing of the network's blocks (mmaction's name); it only
+            acts while gradients are recorded.
     """
 
     def __init__(self, chunk_size: int, frozen: bool, with_cp: bool = False):
@@ -66,13 +66,22 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
         asked; switch on activation checkpointing if asked."""
         self.checkpoint = checkpoint
         if self.with_cp:
-            if not hasattr(self.model, 'set_grad_checkpointing'):
-                raise ValueError(f'{type(self).__name__}: with_cp needs a network with timm\'s '
-                                 f'set_grad_checkpointing; {type(self.model).__name__} has none')
+            self._check_with_cp()
         if self.frozen:
             for param in self.parameters():
                 param.requires_grad = False
             self.train(False)
+
+    def _check_with_cp(self) -> None:
+        """Raise unless ``self.model`` can checkpoint activations (timm's
+        ``set_grad_checkpointing``); subclasses with another mechanism override it."""
+        if not hasattr(self.model, 'set_grad_checkpointing'):
+            raise ValueError(f'{type(self).__name__}: with_cp needs a network with timm\'s '
+                             f'set_grad_checkpointing; {type(self.model).__name__} has none')
+
+    def _set_grad_checkpointing(self, enable: bool) -> None:
+        """Switch activation checkpointing of ``self.model`` on or off (before each forward)."""
+        self.model.set_grad_checkpointing(enable)
 
     def _load_checkpoint(self, path: str) -> str:
         """Load ``path`` into ``self.model`` strictly; return the format it was read as.
@@ -111,7 +120,7 @@ class BaseFrameEncoder(BaseModule, metaclass=ABCMeta):
         b, v, t = x.shape[:3]
         frames = x.reshape(b * v * t, *expected)
         if self.with_cp:  # recompute only where backward will need it
-            self.model.set_grad_checkpointing(
+            self._set_grad_checkpointing(
                 torch.is_grad_enabled() and not self.frozen and not torch.jit.is_tracing()
                 and not torch.compiler.is_exporting())
         with torch.no_grad() if self.frozen else nullcontext():

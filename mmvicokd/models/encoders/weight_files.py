@@ -1,7 +1,7 @@
 """Encoder weights from local files, in the formats users download them; never from a hub.
 
 * a file: ``.safetensors`` (safetensors), ``.npz`` (the original big_vision/augreg ViT
-  checkpoints, read by timm's own loader in :class:`TimmViTEncoder`), anything else
+  checkpoints, read by timm's own loader in :class:`TimmFrameEncoder`), anything else
   (``.pth``, ``.bin``, ``.pt``) with ``torch.load(weights_only=True)``;
 * a folder: a Hugging Face hub download (``--local-dir`` or a cache entry with
   ``snapshots/<revision>/``) holding ``model.safetensors`` or ``pytorch_model.bin``.

@@ -23,6 +23,21 @@ def _with_dim(cfg: dict, key: str, dim: int, name: str) -> dict:
     return cfg
 
 
+def audio_width(audio_encoder: dict, dim: int) -> dict:
+    """The width rule for the audio encoder, in one place: ``audio_encoder`` with
+    ``out_dim=dim`` (the visual encoder's width D) unless the config sets ``out_dim`` itself.
+
+    An audio encoder's ``out_dim`` is the width of its features, reached by a Linear
+    projection of its own when its network is wider or narrower (AST-base's 768 → ViT-S/32's
+    384, → ResNet-18's 512, → ViT-Ti's 192), and without one when they are equal. A set value
+    must equal D (checked after the build).
+    """
+    cfg = copy.deepcopy(audio_encoder)
+    if 'out_dim' not in cfg:
+        cfg['out_dim'] = dim
+    return cfg
+
+
 def _describe(sample, index: int) -> str:
     recording = sample.metainfo.get('recording_id')
     return f'data sample {index}' + (f' (recording {recording!r})' if recording else '')
@@ -40,12 +55,15 @@ class MultiViewAVRecognizer(BaseModel):
     ``loss_weight`` of ``cls_loss``) plus the backbone's auxiliary losses and, if configured,
     the view-consistency loss (Eq. 10).
 
-    The feature size D is the visual encoder's ``out_dim``: ``cross_attn.dim``, ``adapter.dim``
-    and ``fusion.in_dim`` are filled with it when absent and must equal it when given; the
-    audio encoder's ``out_dim`` must equal it too.
+    The feature size D is the visual encoder's ``out_dim`` (any frame encoder: a timm ViT or
+    CNN, an mmaction 2D backbone): ``cross_attn.dim``, ``adapter.dim`` and ``fusion.in_dim``
+    are filled with it when absent and must equal it when given; so is the audio encoder's
+    ``out_dim``, which projects its features to D when its own width differs
+    (:func:`audio_width`, the one place of that rule).
 
     Args:
-        visual_encoder: config of E_V, e.g. ``TimmViTEncoder``.
+        visual_encoder: config of E_V: ``TimmViTEncoder`` / ``TimmFrameEncoder`` (any timm
+            image model), ``MMBackboneFrameEncoder`` (an mmaction 2D backbone).
         fusion: config of the fusion backbone (``MultiTSF``, ``MultiASL``, ``MultiTrans``).
         cross_attn: config of ``CrossModalAttention``.
         audio_encoder: config of E_A (teacher), e.g. ``ASTEncoder``; exclusive with
@@ -87,13 +105,14 @@ class MultiViewAVRecognizer(BaseModel):
         self.visual_encoder = MODELS.build(visual_encoder)
         dim = self.visual_encoder.out_dim
         if audio_encoder is not None:
-            self.audio_encoder = MODELS.build(audio_encoder)
+            self.audio_encoder = MODELS.build(audio_width(audio_encoder, dim))
             self.adapter = None
             if self.audio_encoder.out_dim != dim:
                 raise ValueError(
                     f'MultiViewAVRecognizer: the audio encoder gives features of size '
                     f'{self.audio_encoder.out_dim}, the visual encoder {dim}; set the audio '
-                    f'encoder\'s out_dim={dim}')
+                    f'encoder\'s out_dim={dim} or leave out_dim out of its config (it is then '
+                    'projected to the visual width)')
         else:
             self.audio_encoder = None
             self.adapter = MODELS.build(_with_dim(adapter, 'dim', dim, 'adapter'))

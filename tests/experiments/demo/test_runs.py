@@ -48,3 +48,21 @@ def test_every_run_is_named_as_its_config_is_described():
     for run in STUDY_RUNS:
         info = describe_run(Config.fromfile(package_config(f'demo/{run.name("multiasl")}.py')))
         assert (info.method, info.setting) == (run.method, run.setting), run.config
+
+
+def test_study_runs_are_distinct_and_a_distiller_reads_its_own_teacher():
+    """The study trains 29 runs a seed (tests/tools/test_demo.py trains a few of them): the
+    demo's 9, Teacher+VFL and ViCoKD+VFL, ModalKD and DualKD under V_F and V_S, the teacher
+    with VC, 5 ablations under V_F and V_S and 3 VC variants under V_S."""
+    from mmvicokd.experiments.demo.runs import DEMO_RUNS, STUDY_RUNS, TEACHER_VFL, VICOKD_VFL
+    assert len(STUDY_RUNS) == 9 + 2 + 4 + 1 + 10 + 3 == 29
+    assert STUDY_RUNS[:len(DEMO_RUNS)] == DEMO_RUNS
+    assert len({(r.method, r.setting) for r in STUDY_RUNS}) == 29
+    assert len({r.config for r in STUDY_RUNS}) == 29
+    assert VICOKD_VFL.teacher == TEACHER_VFL
+    cfg = load_run_config(VICOKD_VFL.name('multiasl'), 1, 'multiasl', root='runs',
+                          teacher=VICOKD_VFL.teacher)
+    own = load_run_config(TEACHER_VFL.name('multiasl'), 1, 'multiasl', root='runs')
+    assert cfg.model.teacher_ckpt == osp.join(
+        own.work_dir, f'epoch_{own.train_cfg.max_epochs}.pth')
+    assert own.work_dir == osp.join('runs', 'seed1', 'study', 'teacher-vfl_multiasl_synthetic_av_f')
