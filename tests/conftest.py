@@ -1,4 +1,8 @@
-"""Test-wide set-up: nothing is written under the home folder and nothing reaches the network."""
+"""Test-wide set-up: nothing is written under the home folder and nothing reaches the network;
+torch runs one thread in this process and in the processes the tests start (unless
+``OMP_NUM_THREADS`` says otherwise): the suite's models are tiny, which threads split poorly
+(on a busy machine a second thread mostly waits), and runs compared bit for bit, in this
+process and in a subprocess, then reduce in the same order."""
 import os
 import tempfile
 
@@ -10,9 +14,29 @@ for _var, _sub in (('XDG_CACHE_HOME', 'xdg'), ('MPLCONFIGDIR', 'matplotlib'),
 os.environ['YOLO_OFFLINE'] = '1'
 os.environ['YOLO_AUTOINSTALL'] = '0'
 os.environ['HF_HUB_OFFLINE'] = '1'
+for _var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ.setdefault(_var, '1')
 
 
 import pytest  # noqa: E402
+
+
+@pytest.fixture(scope='session', autouse=True)
+def torch_threads_as_omp_says():
+    """This process's torch threads: ``OMP_NUM_THREADS`` (1 unless set before the session)."""
+    import torch
+    torch.set_num_threads(int(os.environ['OMP_NUM_THREADS']))
+
+
+@pytest.fixture(autouse=True)
+def torch_threads_restored():
+    """A test that changes torch's thread count (a tool's ``--threads``, the demo's jobs) leaves
+    it as it found it, so that the tests after it do not depend on the order."""
+    import torch
+    threads = torch.get_num_threads()
+    yield
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
 
 
 def _unformatted(text, **kwargs):
@@ -25,8 +49,8 @@ def unformatted_config_text():
 
     Every Runner logs its config and dumps it to its work dir through ``pretty_text``, and
     yapf took a third of each tiny end-to-end run (about 1 s a call). The text differs in
-    whitespace only and still loads with ``Config.fromfile``; processes the tests start
-    (launchers, helpers) format as users see it.
+    whitespace only and still loads with ``Config.fromfile``. The processes the tests start
+    format as users see it, but the demo's helpers (tests/tools/test_demo.py does as here).
     """
     from mmengine.config import config
     format_code = config.FormatCode

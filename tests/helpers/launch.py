@@ -1,4 +1,5 @@
-"""Starting distributed runs in tests: a free port, and a stand-in ``srun`` for the slurm scripts.
+"""Starting distributed runs in tests: a free port, the launcher scripts with a clean environment
+(:func:`start_script`, :func:`finish`), and a stand-in ``srun`` for the slurm scripts.
 
 The stand-in reads the options the scripts pass (``-p`` and ``--key=value``), starts ``--ntasks``
 copies of the command with the variables slurm gives each task (``SLURM_PROCID``,
@@ -9,6 +10,7 @@ that is set.
 import os
 import socket
 import stat
+import subprocess
 import sys
 
 SRUN = '''#!{python}
@@ -74,7 +76,6 @@ def launch_env(**extra) -> dict:
 
 def start_script(repo: str, script: str, args: list, **env):
     """``bash <repo>/tools/<script> <args>`` in ``repo``, output captured (see :func:`finish`)."""
-    import subprocess
     return subprocess.Popen(['bash', os.path.join(repo, 'tools', script), *map(str, args)],
                             cwd=repo, env=launch_env(**env), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)

@@ -11,7 +11,8 @@ Every config under ``configs/`` is covered: the Home-2 configs and the flagship 
 the same flag as a representative (a Home-1 or demo config, one per distinct combination;
 :func:`test_representatives_cover_every_config` checks it), and each representative trains
 two steps under real DDP (MMEngine's ``MMDistributedDataParallel``, gloo, world size 1, CPU)
-with its own flag and finite loss terms (:func:`test_two_ddp_steps_with_the_configs_flag`). The configs that set
+with its own flag and finite loss terms
+(:func:`test_two_ddp_steps_with_the_configs_flag`). The configs that set
 True must raise with False (:func:`test_configs_that_set_true_need_it`), so the flag cannot
 stay behind as a dead option, and a plain module shows that world size 1 does raise
 (:func:`test_world_size_one_raises_on_an_unused_parameter`).

@@ -16,6 +16,7 @@ The demo runs in a sandbox checkout (``tools/`` linked), so that its encoder fil
 the repository.
 """
 import contextlib
+import functools
 import io
 import json
 import os
@@ -73,11 +74,14 @@ def sandbox(tmp_path_factory):
         patch.setattr(runs, 'DEMO_RUNS', [r for r in runs.DEMO_RUNS if r.config in DEMO])
         patch.setattr(runs, 'STUDY_RUNS', [r for r in runs.STUDY_RUNS if r.config in STUDY])
         patch.setattr(parallel, 'start_helpers', start_helpers)
-        patch.setattr(pretraining, 'ensure_demo_encoders', lambda model_cfg: real_pretrain(
-            model_cfg, settings=TINY_PRETRAINING, progress=False))
+        patch.setattr(pretraining, 'ensure_demo_encoders', functools.partial(
+            real_pretrain, settings=TINY_PRETRAINING, progress=False))
         patch.chdir(box)  # the demo changes to its checkout; the tests after it do not
-        for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'):  # --jobs sets them
-            patch.setenv(var, os.environ.get(var, ''))
+        for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'):  # --jobs sets them; restored after
+            value = os.environ.get(var)
+            patch.setenv(var, value or '1')
+            if value is None:
+                patch.delenv(var)
         yield box
     torch.set_num_threads(threads)
 
