@@ -61,7 +61,7 @@ def study_document(results: Sequence[dict], command: str, wall_seconds: float,
     known = [r['run_seconds'] for r in results if r.get('run_seconds') is not None]
     parts = [
         '# Evidence study on the synthetic set (generated; do not edit)\n',
-        f'Made by `{command}` on {machine_line()}: {len(results)} of the {expected} runs '
+        f'Made by: {command}, on {machine_line()}: {len(results)} of the {expected} runs '
         f'finished ({len(seeds)} seeds: {", ".join(map(str, seeds))}). Training and testing '
         f'took {sum(known) / 60:.1f} min of wall time summed over the {len(known)} runs that '
         f'recorded it (`timing.json`; two processes train side by side); this invocation took '
