@@ -1,5 +1,5 @@
 # make setup: create .venv with the pinned stack (idempotent: redone only when the pins change)
-# make test:  setup + pytest (the whole suite; ends with its 15 slowest tests)
+# make test:  setup + pytest (the whole suite, one worker per core; ends with its 15 slowest tests)
 # make demo:  setup + the main job on the embedded synthetic data set
 # make study: setup + the evidence study (every method, Table 3/4, VC variants, 3 seeds; ~1.5 h)
 PYTHON ?= python3.11
@@ -35,7 +35,7 @@ $(STAMP): $(CONSTRAINTS) pyproject.toml
 	@echo "[setup] done"
 
 test: setup
-	$(PY) -m pytest -q tests --durations=15
+	$(PY) -m pytest -q -n auto --dist loadgroup tests --durations=15
 
 demo: setup
 	$(PY) tools/demo.py --work-dir work_dirs/demo --results-doc docs/demo_results.md

@@ -133,3 +133,12 @@ def recording_root(tmp_path_factory):
              for rid in ('Home1/01/3-Part1', 'Home1/01/4-Part1')}
     write_json(os.path.join(root, 'human_masks.json'), masks)
     return root
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``make test``: ``-n auto --dist loadgroup``) a test file runs on one
+    worker, so its module-scoped fixtures (trained runs, sandboxes) are built once; files that
+    share a session-wide run name one ``xdist_group`` (``tests/helpers/dist_runs.py``)."""
+    for item in items:
+        if item.get_closest_marker('xdist_group') is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split('::')[0]))

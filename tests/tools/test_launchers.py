@@ -33,7 +33,8 @@ from ..helpers.dist_runs import EPOCHS, one_node_run
 from ..helpers.e2e import REPO
 from ..helpers.launch import LAUNCH_VARS, finish, free_port, start_script, write_srun
 
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs both files: they share the 2-process run of dist_runs.py.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('dist_run')]
 
 METRICS = ('seq_mAP', 'frame_mAP')
 
