@@ -117,6 +117,14 @@ def table1(summaries: Sequence[RunSummary]) -> str:
     return '\n'.join(parts) + '\n'
 
 
+def _a_to_b(a, b, metric: str) -> str:
+    """A cell ``a → b (b - a)`` of two summaries (either may be missing: no difference)."""
+    text = f'{format_value(a, metric)} → {format_value(b, metric)}'
+    if a is not None and b is not None:
+        text += f' ({b.mean[metric] - a.mean[metric]:+.2f})'
+    return text
+
+
 def table3(summaries: Sequence[RunSummary]) -> Optional[str]:
     """Table 3 as markdown, or None without any teacher trained with VC."""
     with_vc = [s for s in summaries if s.info.method == TEACHER_VC]
@@ -135,12 +143,8 @@ def table3(summaries: Sequence[RunSummary]) -> Optional[str]:
         for backbone in backbones:
             row = [backbone]
             for data, setting in columns:
-                a = cells.get((data, backbone, TEACHER, setting))
-                b = cells.get((data, backbone, TEACHER_VC, setting))
-                text = f'{format_value(a, metric)} → {format_value(b, metric)}'
-                if a is not None and b is not None:
-                    text += f' ({b.mean[metric] - a.mean[metric]:+.2f})'
-                row.append(text)
+                row.append(_a_to_b(cells.get((data, backbone, TEACHER, setting)),
+                                   cells.get((data, backbone, TEACHER_VC, setting)), metric))
             rows.append(row)
         header = ['Backbone'] + [f'{labels[d]} {st}' for d, st in columns]
         parts += ['', f'## {title}', '', markdown_table(header, rows)]
@@ -220,12 +224,8 @@ def vfl_table(summaries: Sequence[RunSummary]) -> Optional[str]:
             base = method[:-len('+VFL')]
             row = [backbone, base, _arrow(setting)]
             for data in labels:
-                a = cells.get((data, backbone, base, setting))
-                b = cells.get((data, backbone, method, setting))
-                text = f'{format_value(a, metric)} → {format_value(b, metric)}'
-                if a is not None and b is not None:
-                    text += f' ({b.mean[metric] - a.mean[metric]:+.2f})'
-                row.append(text)
+                row.append(_a_to_b(cells.get((data, backbone, base, setting)),
+                                   cells.get((data, backbone, method, setting)), metric))
             rows.append(row)
         header = ['Backbone', 'Method', 'Setting'] + [labels[d] for d in labels]
         parts += ['', f'## {title}', '', markdown_table(header, rows)]
