@@ -37,6 +37,20 @@ class OverlappingPatchEmbed(PatchEmbed):
             self.img_size, self.patch_size, self.stride))
         self.num_patches = self.grid_size[0] * self.grid_size[1]
 
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, C, F, T)`` spectrogram windows -> ``(N, P, D)`` patch embeddings.
+
+        On the CPU under autocast the projection runs in float32: torch 2.9.1's bfloat16 CPU
+        convolution whose output is one patch wide (a window exactly as long as a patch) reads
+        uninitialised memory, so its output changed with the process's heap (NaN losses in a
+        bf16 training step after unrelated tests; with ``MALLOC_PERTURB_=165`` a
+        ``Conv2d(1, 16, 16, stride=16)`` on a ``(48, 1, 128, 16)`` input summed to -1e19).
+        """
+        if x.device.type == 'cpu' and torch.is_autocast_enabled('cpu'):
+            with torch.autocast('cpu', enabled=False):
+                return super().forward(x.float())
+        return super().forward(x)
+
     def feat_ratio(self, as_scalar: bool = True):
         """Downsampling factor of the patch grid (the stride)."""
         return max(self.stride) if as_scalar else self.stride

@@ -44,6 +44,19 @@ def test_overlapping_patch_grid_follows_ast():
     assert enc.model.patch_embed.grid_size == (8, 2)
 
 
+def test_cpu_autocast_projects_patches_in_float32():
+    """A one-patch-wide window (16 frames, patch 16) under CPU bf16 autocast: the projection is
+    the float32 one, bit for bit (torch's bf16 CPU convolution of this shape reads
+    uninitialised memory; ast_encoder.OverlappingPatchEmbed.forward)."""
+    embed = build().model.patch_embed
+    x = torch.randn(48, 1, 128, 16, generator=torch.Generator().manual_seed(2))
+    expected = embed(x)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        out = embed(x)
+    assert out.dtype == torch.float32
+    assert torch.equal(out, expected)
+
+
 def test_window_is_transposed_to_frequency_by_time():
     enc = build(input_tdim=40).eval()
     x = fbank(fa=40)
