@@ -135,6 +135,7 @@ def recording_root(tmp_path_factory):
     return root
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist names each item's group
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (``make test``: ``-n auto --dist loadgroup``) a test file runs on one
     worker, so its module-scoped fixtures (trained runs, sandboxes) are built once; files that
