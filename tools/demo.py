@@ -162,15 +162,35 @@ def prepare_data(args) -> None:
         print(f'[demo] {name}: {describe(result)} ({time.time() - start:.0f} s)', flush=True)
 
 
+def draw_figures(results, work_dir: str) -> None:
+    """The demo's curves, attention grid and timeline (``figures.draw_demo_figures``) into
+    ``work_dir``: one console line with their paths; the models' log in ``setup.log``."""
+    from mmvicokd.experiments.demo.console import captured_output, failure_message
+    from mmvicokd.experiments.demo.figures import draw_demo_figures
+
+    log_path = osp.join(work_dir, 'setup.log')
+    start = time.time()
+    try:
+        with captured_output(log_path):
+            paths = draw_demo_figures([r['work_dir'] for r in results
+                                       if r['table'] == 'table1'], work_dir)
+    except BaseException:
+        print(failure_message('figures', log_path))
+        raise
+    print(f'[demo] figures: {", ".join(paths.values())} ({time.time() - start:.0f} s)',
+          flush=True)
+
+
 def main(argv=None):
     args = parse_args(argv)
     argv_list = list(sys.argv[1:] if argv is None else argv)
     command = 'python tools/demo.py ' + ' '.join(map(shlex.quote, argv_list))
     start = time.time()
     os.chdir(REPO)
-    from mmvicokd.experiments.demo.demo_document import (demo_report, demo_table,
-                                                         results_document, results_json,
-                                                         timing_line)
+    from mmvicokd.experiments.demo.demo_document import (demo_report, demo_table, demote,
+                                                         f1_section, results_document,
+                                                         results_json, timing_line)
+    from mmvicokd.experiments.demo.figures import demo_frame_f1
     from mmvicokd.experiments.demo.parallel import (limit_threads, start_helpers, stop_helpers,
                                                     threads_per_job, wait_helpers)
     from mmvicokd.experiments.demo.runs import run_all
@@ -204,14 +224,19 @@ def main(argv=None):
         raise SystemExit('[demo] no finished run to report')
     wall = time.time() - start
     first = [r for r in results if r['seed'] == args.seeds[0]]
+    decisions = '' if args.study else f1_section(demo_frame_f1(
+        [r['work_dir'] for r in first if r['table'] == 'table1']))
     report = demo_report(first, args.backbone,
                          timing_line(first, wall, peak_rss_mib(), args.finished_only))
-    write_text(osp.join(args.work_dir, 'results.md'), report)
+    write_text(osp.join(args.work_dir, 'results.md'),
+               report + ('\n' + demote(decisions) if decisions else ''))
     write_json(osp.join(args.work_dir, 'results.json'),
                results_json(results, wall, peak_rss_mib()))
     table = demo_table(first, args.backbone)
     if args.results_doc:
-        write_text(args.results_doc, results_document(table, command))
+        write_text(args.results_doc, results_document(table + '\n' + decisions, command))
+    if not args.study:
+        draw_figures(first, args.work_dir)
     print('\n' + table)
     print(timing_line(first, wall, peak_rss_mib(), args.finished_only))
     print(f'[demo] per-class AP and loss terms: {osp.join(args.work_dir, "results.md")}' +

@@ -18,8 +18,6 @@ and setting read from each config. FILE.png is written atomically.
 import argparse
 import sys
 
-TITLE = 'Last-layer CLS attention of the ViT visual encoder'
-
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Attention maps of models on one recording')
@@ -45,43 +43,20 @@ def parse_args(argv=None):
 
 def visualise(args) -> str:
     """Compute every row and write the figure; returns the PNG path."""
-    from mmengine.utils import ProgressBar
-
-    from mmvicokd.apis.attention_inference import recording_attention
-    from mmvicokd.apis.decoding_steps import decoding_steps
-    from mmvicokd.apis.model_loading import load_config, load_recognizer
+    from mmvicokd.apis.attention_grid import attention_grid
+    from mmvicokd.apis.model_loading import load_config
     from mmvicokd.apis.recording_source import dataset_recording
     from mmvicokd.experiments.run_info import describe_run
     from mmvicokd.visualization.atomic_output import save_figure
-    from mmvicokd.visualization.attention_figure import DPI, attention_grid_figure
-    from mmvicokd.visualization.vit_attention import encoder_vit
+    from mmvicokd.visualization.attention_figure import DPI
 
     info = dataset_recording(load_config(args.pairs[0][0]), args.recording, args.ann_file,
                              args.data_root)
-    images, maps, labels = [], [], []
-    frames = args.frames
-    bar = ProgressBar(len(args.pairs))
-    for index, (config, checkpoint) in enumerate(args.pairs):
-        model, cfg = load_recognizer(config, checkpoint, args.device)
-        encoder_vit(model.visual_encoder, where=config)  # a CNN encoder: one clear line
-        steps = decoding_steps(cfg, use_audio=False, where=config)
-        if frames is None:  # the middle grid frame of the recording
-            frames = [steps.init.transform(dict(info))['num_clip_frames'] // 2]
-        imgs, attention = recording_attention(model, steps, info, frames)
-        # columns: every view at the first frame, then every view at the next one, ...
-        images.append([imgs[v, f] for f in range(len(frames)) for v in range(len(imgs))])
-        maps.append([attention[v, f] for f in range(len(frames)) for v in range(len(imgs))])
-        if args.labels:
-            labels.append(args.labels[index])
-        else:
-            run = describe_run(cfg, where=config)
-            labels.append(f'{run.method} ({run.setting})')
-        bar.update()
-    print()
-    views = info['views']
-    columns = [f'View {v}, t={f / info["fps"]:.1f} s' for f in frames for v in views]
-    figure = attention_grid_figure(images, maps, labels, columns,
-                                   f'{TITLE}, recording {info["recording_id"]}')
+    labels = args.labels
+    if labels is None:
+        runs = [describe_run(load_config(config), where=config) for config, _ in args.pairs]
+        labels = [f'{run.method} ({run.setting})' for run in runs]
+    figure = attention_grid(args.pairs, labels, info, args.frames, args.device)
     return save_figure(figure, args.out, dpi=DPI)
 
 

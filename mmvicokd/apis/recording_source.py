@@ -25,13 +25,16 @@ def config_classes(cfg: Config) -> list:
 
 def dataset_recording(cfg: Config, recording_id: str, ann_file: Optional[str] = None,
                       data_root: Optional[str] = None) -> dict:
-    """:func:`recording_info` of one entry of an annotation file.
+    """:func:`recording_info` of one entry of an annotation file, with the entry's ``tricks``
+    (``dict(start, end, labels)``, labels as class indices).
 
     ``ann_file`` / ``data_root`` default to the config's test set; its ``classes``, ``views``
-    and ``fps`` are used. Human masks and labels are not read.
+    and ``fps`` are used. Human masks are not read. ``recording_id`` is an entry's id, or the
+    end of exactly one (``'3-Part1'`` for ``'01/3-Part1'``: the id bare videos get).
 
     Raises:
-        KeyError: no entry has ``recording_id`` (the message gives a few that exist).
+        KeyError: no entry (or several) has ``recording_id`` (the message gives a few that
+            exist).
     """
     ds = config_test_dataset(cfg)
     ann_file = ann_file or ds.get('ann_file')
@@ -43,12 +46,16 @@ def dataset_recording(cfg: Config, recording_id: str, ann_file: Optional[str] = 
                                      classes=ds.get('classes'), views=ds.get('views'),
                                      fps=ds.get('fps', 2.5))
     ids = [dataset.get_data_info(i)['recording_id'] for i in range(len(dataset))]
-    if recording_id not in ids:
-        raise KeyError(f'recording {recording_id!r} is not in {dataset.ann_file} (it has '
-                       f'{len(ids)} recordings, e.g. {ids[:5]})')
-    entry = dataset.get_data_info(ids.index(recording_id))
-    return recording_info(entry['recording_id'], entry['filenames'], entry['views'],
+    matches = [recording_id] if recording_id in ids else \
+        [i for i in ids if i.endswith('/' + recording_id)]
+    if len(matches) != 1:
+        raise KeyError(f'recording {recording_id!r} is {"ambiguous" if matches else "not"} in '
+                       f'{dataset.ann_file} (it has {len(ids)} recordings, e.g. '
+                       f'{(matches or ids)[:5]})')
+    entry = dataset.get_data_info(ids.index(matches[0]))
+    info = recording_info(entry['recording_id'], entry['filenames'], entry['views'],
                           entry['fps'], entry['ann_file'])
+    return dict(info, tricks=entry['tricks'])
 
 
 def videos_recording(cfg: Config, videos: Sequence[str], fps: float) -> dict:

@@ -11,16 +11,18 @@ from typing import Tuple
 import numpy as np
 
 
-def _check_inputs(scores, labels) -> Tuple[np.ndarray, np.ndarray]:
+def check_inputs(scores, labels, what: str = 'multi-label mAP'
+                 ) -> Tuple[np.ndarray, np.ndarray]:
+    """``(scores (N, C) float64, labels (N, C) bool)``; ``what`` names the caller in errors."""
     scores = np.asarray(scores, dtype=np.float64)
     labels = np.asarray(labels)
     if scores.ndim != 2 or labels.shape != scores.shape:
-        raise ValueError('multi-label mAP expects scores and labels of one shape (N, C); got '
+        raise ValueError(f'{what} expects scores and labels of one shape (N, C); got '
                          f'scores {scores.shape} and labels {labels.shape}')
     if not np.isfinite(scores).all():
-        raise ValueError('multi-label mAP got non-finite scores (NaN or inf)')
+        raise ValueError(f'{what} got non-finite scores (NaN or inf)')
     if not np.isin(labels, (0, 1)).all():
-        raise ValueError('multi-label mAP expects binary labels (0 or 1)')
+        raise ValueError(f'{what} expects binary labels (0 or 1)')
     return scores, labels.astype(bool)
 
 
@@ -34,7 +36,7 @@ def average_precision(scores, labels) -> float:
     Returns:
         AP in [0, 1].
     """
-    scores, labels = _check_inputs(np.reshape(scores, (-1, 1)), np.reshape(labels, (-1, 1)))
+    scores, labels = check_inputs(np.reshape(scores, (-1, 1)), np.reshape(labels, (-1, 1)))
     scores, labels = scores[:, 0], labels[:, 0]
     if not labels.any():
         raise ValueError('average precision is undefined for a class without positives')
@@ -60,7 +62,7 @@ def per_class_average_precision(scores, labels) -> Tuple[np.ndarray, int]:
         ``(ap, num_left_out)``: ap (C,) float64 with NaN for the classes that have no positive
         among the N samples (AP is undefined there), and how many such classes were left out.
     """
-    scores, labels = _check_inputs(scores, labels)
+    scores, labels = check_inputs(scores, labels)
     ap = np.full(scores.shape[1], np.nan)
     for c in np.flatnonzero(labels.any(axis=0)):
         ap[c] = average_precision(scores[:, c], labels[:, c])

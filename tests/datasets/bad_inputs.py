@@ -5,15 +5,12 @@ trick and a human-mask file on its 2.5-FPS grid (T_full = 10). Every case copies
 folder and breaks one thing; :func:`load_first_sample` then builds the data loader as MMEngine's
 Runner does and reads the first sample in a real worker process (``num_workers=1``).
 """
-import contextlib
-import logging
 import os
 import os.path as osp
 import shutil
 from fractions import Fraction
 
 import numpy as np
-from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
@@ -142,17 +139,3 @@ def write_mixed_views(root: str, views: list) -> dict:
         entry[f'video_url_{v}'] = url
     entry['tricks'] = [dict(t) for t in TRICKS]
     return entry
-
-
-@contextlib.contextmanager
-def logged_to(path: str):
-    """Copy what MMEngine's current logger writes (in this process and in DataLoader workers
-    forked from it, which inherit the open file) to ``path``."""
-    logger = MMLogger.get_current_instance()
-    handler = logging.FileHandler(path)
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        handler.close()

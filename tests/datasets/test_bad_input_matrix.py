@@ -21,8 +21,9 @@ import numpy as np
 import pytest
 
 from mmvicokd.datasets.caches.frame_cache import cache_file, read_cache, savez_deterministic
+from mmvicokd.utils.logged_to import logged_to
 
-from .bad_inputs import (REC, T_FULL, copy_set, dataset_cfg, load_first_sample, logged_to,
+from .bad_inputs import (REC, T_FULL, copy_set, dataset_cfg, load_first_sample,
                          view_file, write_good_set)
 from .fixtures import write_json, write_recording
 

@@ -28,6 +28,8 @@ pytestmark = pytest.mark.slow
 PARSE_ONLY = {
     'tools/benchmark.py': 'measures for minutes (tests/tools/test_benchmark.py runs each '
                           'section at tiny sizes)',
+    'tools/gpu_check.py': 'needs a GPU and minutes (tests/tools/test_gpu_check.py runs every '
+                          'section with --tiny --device cpu)',
     'tools/demo.py': 'trains 10-72 models (tests/tools/test_demo.py runs the driver on the '
                      'tiny preset)',
     'tools/make_synthetic_dataset.py': 'the demo preset takes 1.5 min (tests/datasets/'

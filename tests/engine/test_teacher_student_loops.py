@@ -126,3 +126,16 @@ def test_a_model_without_teacher_is_refused(tmp_path):
     runner = make_runner(tmp_path, model=PlainModel())
     with pytest.raises(TypeError, match='needs a distiller'):
         runner.val_loop
+
+
+def test_the_teacher_copy_reports_no_decisions_at_the_students_thresholds():
+    """Calibrated thresholds (tools/calibrate.py) belong to the student's scores."""
+    from mmengine.evaluator import Evaluator
+
+    from mmvicokd.engine.loops.teacher_metrics import teacher_evaluator
+    from mmvicokd.evaluation.metrics import MultiLabelMAP
+
+    student = Evaluator([MultiLabelMAP(thresholds=[0.5]), ToyMeanScore()])
+    teacher = teacher_evaluator(None, student)
+    assert [m.thresholds for m in teacher.metrics if isinstance(m, MultiLabelMAP)] == [None]
+    assert student.metrics[0].thresholds == [0.5]

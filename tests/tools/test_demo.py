@@ -177,6 +177,13 @@ def test_rerun_reuses_finished_runs(reused):
     _, printed = reused
     assert printed.count('finished before, reusing') == len(runs.DEMO_RUNS) == len(DEMO)
     assert ': training' not in printed
+    # the plain demo draws its figures and decides at calibrated thresholds
+    work_dir, _ = reused
+    figures = [work_dir / f'{name}.png' for name in ('curves', 'attention', 'timeline')]
+    assert all(f.stat().st_size > 0 for f in figures)
+    assert f'[demo] figures: {", ".join(map(str, figures))}' in printed
+    report = (work_dir / 'results.md').read_text()
+    assert report.count('| ViCoKD | V_F |') == 1 and 'frame F1' in report
 
 
 def test_same_seed_gives_the_same_table_bit_for_bit(full_run, reused, sandbox, tiny_synthetic,

@@ -1,4 +1,5 @@
-"""tools/infer.py on footage without annotation, on a data set entry and on a short recording."""
+"""tools/infer.py on footage without annotation, on a data set entry and on a short recording;
+its decisions at stored or given thresholds, and the ground truth beside them."""
 import json
 import os.path as osp
 import shutil
@@ -9,6 +10,7 @@ import torch
 
 from tests.datasets.fixtures import write_recording
 
+from ..helpers.calibrated_run import calibrated_student
 from ..helpers.trained_runs import tool, trained_runs
 
 CLIP_LEN = 8  # the tiny configs' T
@@ -130,3 +132,66 @@ def test_infer_clear_errors(runs, tmp_path):
     with pytest.raises(SystemExit, match='view file .*missing.mp4 does not exist'):
         tool('infer.py')([config, ckpt, '--videos', *videos[:4], str(tmp_path / 'missing.mp4'),
                           '--out', str(tmp_path)])
+
+
+def recomputed_segments(result, thresholds):
+    """The JSON's frame scores thresholded by hand: each class's runs of frames >= threshold."""
+    scores, times, classes = result['frame_scores'], result['times'], result['classes']
+    found = []
+    for c, name in enumerate(classes):
+        limit = float('inf') if thresholds[c] is None else thresholds[c]
+        t = 0
+        while t < len(times):
+            if scores[t][c] < limit:
+                t += 1
+                continue
+            u = t
+            while u + 1 < len(times) and scores[u + 1][c] >= limit:
+                u += 1
+            found.append(dict(label=name, start=times[t], end=times[u],
+                              peak=max(scores[i][c] for i in range(t, u + 1))))
+            t = u + 1
+    return sorted(found, key=lambda seg: (seg['start'], classes.index(seg['label'])))
+
+
+def test_infer_decides_at_the_stored_thresholds_beside_the_ground_truth(runs, tmp_path_factory,
+                                                                        tmp_path, capsys):
+    calibrated = calibrated_student(runs, tmp_path_factory)
+    written = tool('infer.py')([calibrated['config'], calibrated['ckpt'], '--recording',
+                                runs['test_ids'][0], '--out', str(tmp_path), '--name', 'rec'])
+    result = read_output(str(tmp_path), 'rec')
+    assert result['thresholds'] == calibrated['record']['thresholds']
+    assert result['thresholds_source'] == f'the meta of {calibrated["ckpt"]}'
+    assert 'calibrated on a held-out split' in result['score_meaning']
+    assert result['segments'] == recomputed_segments(result, result['thresholds'])
+    assert result['segments']  # the tiny model detects something at its thresholds
+    with open(osp.join(runs['data_root'], 'test.json')) as f:
+        entry = json.load(f)[0]
+    assert result['truth'] == entry['tricks']  # labels, start, end of the annotation
+    assert result['seq_rank'][0] == result['classes'][int(np.argmax(result['seq_scores']))]
+    assert 'thresholds from the meta of' in capsys.readouterr().out
+    assert written['png'] == str(tmp_path / 'rec.png')
+
+
+def test_infer_one_given_threshold_or_none(runs, tmp_path, capsys):
+    config, ckpt = runs['student']['config'], runs['student']['ckpt']
+    videos = recording_files(runs, index=1)
+    tool('infer.py')([config, ckpt, '--videos', *videos, '--out', str(tmp_path / 'none')])
+    assert 'has no calibrated thresholds: the scores only rank classes (not probabilities)' in \
+        capsys.readouterr().out
+    name = osp.basename(runs['test_ids'][1])
+    bare = read_output(str(tmp_path / 'none'), name)
+    assert bare['segments'] is None and bare['thresholds'] is None
+    assert 'they are not probabilities' in bare['score_meaning'] and 'truth' not in bare
+
+    tool('infer.py')([config, ckpt, '--videos', *videos, '--out', str(tmp_path / 'given'),
+                      '--threshold', '0.6', '--ann-file', 'test.json'])
+    given = read_output(str(tmp_path / 'given'), name)
+    assert given['thresholds'] == [0.6] * 16 and given['thresholds_source'] == '--threshold'
+    assert given['frame_scores'] == bare['frame_scores']
+    assert given['segments'] == recomputed_segments(given, given['thresholds'])
+    with open(osp.join(runs['data_root'], 'test.json')) as f:
+        assert given['truth'] == json.load(f)[1]['tricks']  # found by the videos' name
+    with pytest.raises(SystemExit, match=r'--threshold must be in \(0, 1\]'):
+        tool('infer.py')([config, ckpt, '--videos', *videos, '--out', str(tmp_path),
+                          '--threshold', '0'])

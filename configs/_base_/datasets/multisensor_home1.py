@@ -45,7 +45,8 @@ train_dataloader = dict(
     # Page-locked batches: faster host-to-GPU copies of the ~60 MB samples (asynchronous with
     # the data preprocessor's non_blocking=True). It matters on GPU hosts only (a CPU-only run
     # warns and ignores it). Decoding costs far more cores per GPU than reading a frame cache
-    # (docs/reproduce_multisensor_home.md, "Cache sizes"): raise num_workers to what the host has.
+    # (docs/reproduce_multisensor_home.md, "Cache sizes"): raise num_workers to what the host has;
+    # python tools/gpu_check.py --out gpu_check measures the cores per GPU of both on a GPU host.
     pin_memory=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(

@@ -28,16 +28,23 @@ def distiller_of(model: nn.Module, loop: str) -> nn.Module:
 
 
 def teacher_evaluator(runner, evaluator: Union[Evaluator, dict, List[dict]]) -> Evaluator:
-    """A fresh evaluator with the metrics of ``evaluator``, less any ``DumpResults``.
+    """A fresh evaluator with the metrics of ``evaluator``, less any ``DumpResults`` and
+    without decision thresholds.
 
     ``DumpResults`` (``tools/test.py --dump``) writes the student's predictions to a file; a
-    teacher copy would overwrite it with the teacher's.
+    teacher copy would overwrite it with the teacher's. ``MultiLabelMAP``'s ``thresholds`` were
+    calibrated for the student's scores (``tools/calibrate.py``), so the teacher reports mAP
+    only.
     """
     if isinstance(evaluator, Evaluator):
         built = copy.deepcopy(evaluator)
     else:
         built = runner.build_evaluator(copy.deepcopy(evaluator))
-    return Evaluator([m for m in built.metrics if not isinstance(m, DumpResults)])
+    metrics = [m for m in built.metrics if not isinstance(m, DumpResults)]
+    for metric in metrics:
+        if getattr(metric, 'thresholds', None) is not None:
+            metric.thresholds = None
+    return Evaluator(metrics)
 
 
 class TeacherMetrics:

@@ -1,11 +1,12 @@
-"""Sequence- and frame-level multi-label mAP (paper §4.1)."""
-from typing import Any, Dict, List, Optional, Sequence
+"""Sequence- and frame-level multi-label mAP (paper §4.1), and frame-level F1 at thresholds."""
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
+from ..calibration import check_thresholds, f1_precision_recall
 from ..functional import per_class_average_precision
 from .sample_fields import sample_arrays
 
@@ -25,16 +26,27 @@ class MultiLabelMAP(BaseMetric):
     With ``classwise`` the per-class sequence-level AP is reported too, as ``seq_AP/<class>``
     (class names from the data set's ``classes``; classes without a positive are omitted).
 
+    With ``thresholds`` (a run calibrated by ``tools/calibrate.py``; ``tools/test.py`` sets
+    them from the checkpoint), the frames are also decided (``score >= threshold``, per class)
+    and ``frame_F1``, ``frame_precision`` and ``frame_recall`` are reported in percent: macro
+    means over the classes with a positive frame, as ``frame_mAP``
+    (:func:`mmvicokd.evaluation.calibration.f1_precision_recall`).
+
     Args:
         collect_device: ``'cpu'`` or ``'gpu'``, where results are gathered across ranks.
         prefix: optional prefix of the metric names.
         classwise: also report each class's sequence-level AP.
+        thresholds: C per-class frame thresholds (``None``: never detected), or the path of a
+            ``thresholds.json`` (:mod:`mmvicokd.evaluation.threshold_record`), whose classes
+            must be the data set's.
     """
 
     def __init__(self, collect_device: str = 'cpu', prefix: Optional[str] = None,
-                 classwise: bool = False) -> None:
+                 classwise: bool = False,
+                 thresholds: Optional[Union[str, Sequence[Optional[float]]]] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.classwise = classwise
+        self.thresholds = thresholds
 
     def process(self, data_batch: Any, data_samples: Sequence) -> None:
         """Keep the four score/label arrays of each data sample (a dict or a data sample)."""
@@ -74,7 +86,8 @@ class MultiLabelMAP(BaseMetric):
         return float(np.nanmean(ap)) * 100.0
 
     def compute_metrics(self, results: List[Dict[str, np.ndarray]]) -> Dict[str, float]:
-        """Return ``seq_mAP`` and ``frame_mAP`` (and ``seq_AP/<class>``) in percent."""
+        """Return ``seq_mAP`` and ``frame_mAP`` (and ``seq_AP/<class>``; with thresholds
+        ``frame_F1``, ``frame_precision``, ``frame_recall``) in percent."""
         num_classes = {r['gt_label'].shape[0] for r in results}
         if len(num_classes) != 1:
             raise ValueError(f'MultiLabelMAP: samples disagree on the number of classes: '
@@ -88,5 +101,23 @@ class MultiLabelMAP(BaseMetric):
             seq_mAP=self._level_map('sequence', seq_scores, seq_labels,
                                     per_class if self.classwise else None),
             frame_mAP=self._level_map('frame', frame_scores, frame_labels))
+        if self.thresholds is not None:
+            decided = f1_precision_recall(frame_scores, frame_labels,
+                                          self._thresholds(num_classes.pop()))
+            metrics.update({f'frame_{key}': decided[key] * 100.0
+                            for key in ('F1', 'precision', 'recall')})
         metrics.update(per_class)
         return metrics
+
+    def _thresholds(self, num_classes: int) -> np.ndarray:
+        """(C,) thresholds from ``self.thresholds`` (a list, or a file checked against the
+        data set's classes)."""
+        values, where = self.thresholds, 'MultiLabelMAP thresholds'
+        if isinstance(self.thresholds, str):
+            from ..threshold_record import read_thresholds_file, record_thresholds
+            record = read_thresholds_file(self.thresholds)
+            classes = (self.dataset_meta or {}).get('classes')
+            if classes:
+                return record_thresholds(record, classes, self.thresholds)
+            values, where = record['thresholds'], f'thresholds in {self.thresholds}'
+        return check_thresholds(values, num_classes, where)

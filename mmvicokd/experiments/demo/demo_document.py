@@ -94,6 +94,23 @@ def results_document(table: str, command: str) -> str:
             '`work_dirs/demo/results.md`.\n\n' + table)
 
 
+def f1_section(rows: Sequence[dict]) -> str:
+    """Every run's frame-level F1 / precision / recall (%) at calibrated per-class thresholds
+    beside its frame mAP (rows of :func:`mmvicokd.experiments.demo.figures.demo_frame_f1`)."""
+    if not rows:
+        return ''
+    lines = ['| Method | Setting | frame mAP | frame F1 | precision | recall |',
+             '|---|---|---|---|---|---|']
+    lines += [f'| {r["method"]} | {r["setting"]} | {r["frame_mAP"]:.2f} | {r["frame_F1"]:.2f} '
+              f'| {r["frame_precision"]:.2f} | {r["frame_recall"]:.2f} |' for r in rows]
+    return ('### Decisions: frame-level F1 at calibrated thresholds (%)\n\n'
+            'mAP ranks; a user needs decisions. Each test recording\'s frames are decided at '
+            'per-class F1-optimal thresholds fitted on the other test recordings\' frame '
+            f'scores ({rows[0]["calibration"]}; the demo has no validation split), then '
+            'F1, precision and recall are macro averages over the classes with a positive '
+            'frame.\n\n' + '\n'.join(lines) + '\n')
+
+
 def demote(markdown: str) -> str:
     """Headings one level down (the report's tables start at ``#``; the document owns it)."""
     return '\n'.join('#' + line if line.startswith('#') else line

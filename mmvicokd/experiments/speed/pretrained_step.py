@@ -19,6 +19,9 @@ import sys
 import time
 
 import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
 
 from ...utils.package_configs import package_config
 from .models import CONFIGS
@@ -80,24 +83,24 @@ def _set_clip_len(cfg, clip_len) -> None:
                 step['clip_len'] = clip_len
 
 
-def run_case(model_name: str, vit_file: str, ast_file: str, folder: str, recording: dict,
-             threads: int, depth=None, clip_len=None) -> dict:
-    """One case in this process: build, load the weight files, one train step (encoders of
-    ``depth`` blocks and clips of ``clip_len`` frames if given, for a quick check; the configs'
-    own otherwise)."""
-    from mmaction.registry import MODELS
-    from mmengine.config import Config
-    from mmengine.optim import OptimWrapper
-    from mmengine.registry import DefaultScope
-    torch.set_num_threads(threads)
+def teacher_config(folder: str, vit_file: str, ast_file: str, depth=None) -> Config:
+    """The Home-1 MultiASL teacher config with its encoders' ``checkpoint`` at ``vit_file`` and
+    ``ast_file`` of ``folder`` (files of :func:`write_weight_files`; ``depth`` blocks each if
+    given)."""
     cfg = Config.fromfile(package_config(CONFIGS['teacher']))
-    _set_clip_len(cfg, clip_len)
     cfg.model.visual_encoder.checkpoint = osp.join(folder, vit_file)
     cfg.model.audio_encoder.checkpoint = osp.join(folder, ast_file)
     _set_depth(cfg.model, depth)
+    return cfg
+
+
+def build_loaded(model_name: str, cfg: Config, folder: str, vit_file: str,
+                 depth=None) -> torch.nn.Module:
+    """Build ``'teacher'`` (``cfg.model``, :func:`teacher_config`) or ``'vicokd'`` (the ViCoKD
+    V_F distiller whose student ViT loads ``vit_file`` and whose teacher is that teacher, saved
+    as ``folder/teacher.pth``) and run ``init_weights``: the loading path users run. On the CPU,
+    in mmaction's scope."""
     with DefaultScope.overwrite_default_scope('mmaction'):
-        batch = _batch(cfg, folder, recording)
-        t0 = time.perf_counter()
         model = MODELS.build(cfg.model)
         model.init_weights()
         if model_name == 'vicokd':
@@ -111,13 +114,30 @@ def run_case(model_name: str, vit_file: str, ast_file: str, folder: str, recordi
             del model
             model = MODELS.build(dcfg.model)
             model.init_weights()
-        load_s = time.perf_counter() - t0
-        optim = OptimWrapper(torch.optim.Adam(
-            [p for p in model.parameters() if p.requires_grad], lr=1e-4))
-        model.train()
-        t0 = time.perf_counter()
+    return model
+
+
+def run_case(model_name: str, vit_file: str, ast_file: str, folder: str, recording: dict,
+             threads: int, depth=None, clip_len=None) -> dict:
+    """One case in this process: build, load the weight files, one train step (encoders of
+    ``depth`` blocks and clips of ``clip_len`` frames if given, for a quick check; the configs'
+    own otherwise)."""
+    from mmengine.optim import OptimWrapper
+    torch.set_num_threads(threads)
+    cfg = teacher_config(folder, vit_file, ast_file, depth)
+    _set_clip_len(cfg, clip_len)
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        batch = _batch(cfg, folder, recording)
+    t0 = time.perf_counter()
+    model = build_loaded(model_name, cfg, folder, vit_file, depth)
+    load_s = time.perf_counter() - t0
+    optim = OptimWrapper(torch.optim.Adam(
+        [p for p in model.parameters() if p.requires_grad], lr=1e-4))
+    model.train()
+    t0 = time.perf_counter()
+    with DefaultScope.overwrite_default_scope('mmaction'):
         log_vars = model.train_step(batch, optim)
-        step_s = time.perf_counter() - t0
+    step_s = time.perf_counter() - t0
     params = sum(p.numel() for p in model.parameters())
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     return dict(model=model_name, vit=vit_file, ast=ast_file, load_s=load_s, step_s=step_s,

@@ -91,3 +91,40 @@ def test_no_positive_at_all_raises():
     metric.process(None, samples)
     with pytest.raises(ValueError, match='sequence-level mAP is undefined'):
         metric.evaluate(size=3)
+
+
+# Frame decisions at thresholds (.5, .5, never), the 6 frames above:
+#   class 0 (AdjustAC): detects .9(-) .5(-) .8(+); misses .1(+) -> TP 1 FP 2 FN 1:
+#                       P 1/3, R 1/2, F1 2/5
+#   class 1 (Clean):    all .5 detected, one positive  -> TP 1 FP 5 FN 0: P 1/6, R 1, F1 2/7
+#   class 2 (Drink):    no positive frame -> left out, as for mAP
+FRAME_F1 = 100 * (2 / 5 + 2 / 7) / 2
+FRAME_PRECISION = 100 * (1 / 3 + 1 / 6) / 2
+FRAME_RECALL = 100 * (1 / 2 + 1) / 2
+
+
+def _f1_metrics(thresholds):
+    metric = METRICS.build(dict(type='MultiLabelMAP', thresholds=thresholds))
+    metric.dataset_meta = dict(classes=('AdjustAC', 'Clean', 'Drink'))
+    metric.process(None, _samples(False))
+    return metric.evaluate(size=3)
+
+
+def test_frame_f1_precision_recall_at_given_thresholds(tmp_path):
+    results = _f1_metrics([0.5, 0.5, None])
+    assert results['frame_mAP'] == pytest.approx(100 * 7 / 24)  # unchanged by thresholds
+    assert results['frame_F1'] == pytest.approx(FRAME_F1)
+    assert results['frame_precision'] == pytest.approx(FRAME_PRECISION)
+    assert results['frame_recall'] == pytest.approx(FRAME_RECALL)
+    assert 'frame_F1' not in _f1_metrics(None)  # no thresholds, no decisions
+
+    from mmvicokd.utils.atomic_files import write_json
+    path = write_json(str(tmp_path / 'thresholds.json'),
+                      dict(classes=['AdjustAC', 'Clean', 'Drink'], thresholds=[0.5, 0.5, None]))
+    assert _f1_metrics(path)['frame_F1'] == pytest.approx(FRAME_F1)
+    other = write_json(str(tmp_path / 'other.json'),
+                       dict(classes=['Eat', 'Clean', 'Drink'], thresholds=[0.5, 0.5, None]))
+    with pytest.raises(ValueError, match='other.json were fitted for the classes'):
+        _f1_metrics(other)
+    with pytest.raises(ValueError, match='2 thresholds for 3 classes'):
+        _f1_metrics([0.5, 0.5])
