@@ -7,9 +7,10 @@ code path again): the teacher, the Student, ViCoKD (whose feature distances are 
 the Teacher+VFL / ViCoKD+VFL pair (a distiller with its own teacher, a method without
 feature distances, the VFL table). ``DEMO_RUNS`` and ``STUDY_RUNS`` are narrowed in this
 process and in the ``--jobs`` helper processes (a wrapper around the helper's script).
-Every config of the lists trains one step in tests/configs/test_config_steps.py; the
-tables, comparisons and mechanism rows of the runs left out are rendered from hand-made runs
-in tests/experiments/.
+Every config of the lists builds (tests/configs/test_configs.py), and one config of each
+model signature trains two DDP steps (tests/tools/test_ddp_unused_parameters.py) and has its
+test step scored (tests/configs/test_config_predictions.py); the tables, comparisons and
+mechanism rows of the runs left out are rendered from hand-made runs in tests/experiments/.
 
 The demo runs in a sandbox checkout (``tools/`` linked), so that its encoder files
 (``checkpoints/demo/``, made by a 1-epoch pre-training on 2 corpus recordings) stay out of
