@@ -104,9 +104,8 @@ def f1_section(rows: Sequence[dict]) -> str:
     lines += [f'| {r["method"]} | {r["setting"]} | {r["frame_mAP"]:.2f} | {r["frame_F1"]:.2f} '
               f'| {r["frame_precision"]:.2f} | {r["frame_recall"]:.2f} |' for r in rows]
     return ('### Decisions: frame-level F1 at calibrated thresholds (%)\n\n'
-            'mAP ranks; a user needs decisions. Each test recording\'s frames are decided at '
-            'per-class F1-optimal thresholds fitted on the other test recordings\' frame '
-            f'scores ({rows[0]["calibration"]}; the demo has no validation split), then '
+            'mAP reads only how the scores rank; decisions need a threshold per class. '
+            f'Calibration: {rows[0]["calibration"]} (the demo has no validation split). '
             'F1, precision and recall are macro averages over the classes with a positive '
             'frame.\n\n' + '\n'.join(lines) + '\n')
 
